@@ -1,0 +1,5 @@
+import sys
+
+from wparchive.cli import main
+
+sys.exit(main())

@@ -1,0 +1,6 @@
+"""CLI for `wparchive harvest` (placeholder: the owning stage fills this in)."""
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    pass
