@@ -1,1 +1,11 @@
-"""harvester"""
+"""harvester: a polite, resumable crawl of a WordPress site and Tumblr blogs into WARC files.
+
+Public API (docs/architecture.md): `load_config(path, overrides=[...])`, `harvest(cfg, out_dir,
+resume=False) -> HarvestResult`, `HarvestError`, `ConfigError`.
+"""
+from harvester.config import HarvestConfig, load_config
+from harvester.crawler import HarvestResult, harvest
+from harvester.errors import ConfigError, FetchError, HarvestError, StateError
+
+__all__ = ["load_config", "harvest", "HarvestConfig", "HarvestResult", "HarvestError", "ConfigError",
+           "FetchError", "StateError"]

@@ -24,3 +24,28 @@ def replica():
 
     with ReplicaServer(ReplicaConfig(), port=0) as server:
         yield server
+
+
+from pathlib import Path  # noqa: E402  (appended by the harvester area)
+
+REPLICA_HARVEST_TOML = Path(__file__).resolve().parent.parent / "replica" / "harvest.toml"
+_HARVEST_REQUESTS: dict[str, list] = {}
+
+
+@pytest.fixture(scope="session")
+def harvested(replica, tmp_path_factory):
+    """A full harvest of the session replica (replica/harvest.toml through its proxy); returns the OUT Path."""
+    from harvester import harvest, load_config
+
+    out = tmp_path_factory.mktemp("harvested")
+    cfg = load_config(REPLICA_HARVEST_TOML, overrides=[f"network.proxy={replica.proxy_url}", "progress.mode=quiet"])
+    before = len(replica.request_log())
+    harvest(cfg, out)
+    _HARVEST_REQUESTS[str(out)] = replica.request_log()[before:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def harvested_requests(harvested):
+    """The replica's request-log entries made by the `harvested` crawl (nothing else ran meanwhile)."""
+    return _HARVEST_REQUESTS[str(harvested)]

@@ -1,6 +1,133 @@
-"""CLI for `wparchive archive` (placeholder: the owning stage fills this in)."""
+"""CLI for `wparchive package`, `wparchive report` and `wparchive verify` (archive_out)."""
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from archive_out import ArchiveOutError, build_report, package, verify
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def register(sub) -> None:
-    pass
+    p = sub.add_parser("package", help="write OUT/package (CDXJ, WACZ, BagIt bag) and OUT/report",
+                       description="Index the harvest's WARCs (CDXJ), pack them with the corpus's posts as entry "
+                       "points into a WACZ, build the completeness report and bag everything (BagIt, sha256+sha512).")
+    p.add_argument("out", metavar="OUT", help="the output folder of a harvest and transform")
+    p.set_defaults(func=run_package)
+
+    r = sub.add_parser("report", help="(re)build OUT/report/completeness.json and index.html",
+                       description="Compare every route to the posts (chain, listings, feeds, Tumblr API/RSS) with "
+                       "the archive; exit 1 if the verdict is INCOMPLETE.")
+    r.add_argument("out", metavar="OUT")
+    r.set_defaults(func=run_report)
+
+    v = sub.add_parser("verify", help="re-check every digest of an OUT folder, a bag or a WACZ",
+                       description="Recompute WARC record digests, corpus provenance and schema, bag manifests and WACZ "
+                       "hashes. Writes nothing. Exit 0 only if everything holds.")
+    v.add_argument("path", metavar="PATH", help="an OUT folder, a bag folder or a .wacz file")
+    v.add_argument("--json", action="store_true", help="print the result as JSON")
+    v.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    v.set_defaults(func=run_verify)
+
+
+def _err(message: str) -> None:
+    print(f"wparchive: {message}", file=sys.stderr)
+
+
+def print_report_summary(report, stream=None) -> None:
+    stream = stream or sys.stdout
+    print(f"verdict: {report.verdict}", file=stream)
+    for reason in report.reasons:
+        print(f"  - {reason['message']}", file=stream)
+    print(f"report: {report.html_path}", file=stream)
+
+
+def run_package(args) -> int:
+    try:
+        result = package(args.out)
+    except ArchiveOutError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    print(f"index: {result.cdxj} ({result.cdxj_lines} lines)")
+    print(f"wacz:  {result.wacz.path} ({result.wacz.pages} pages)")
+    print(f"bag:   {result.bag.path} ({result.bag.files} files, {result.bag.linked} hard-linked)")
+    print_report_summary(result.report)
+    return EXIT_OK
+
+
+def run_report(args) -> int:
+    try:
+        report = build_report(args.out)
+    except ArchiveOutError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    print_report_summary(report)
+    return EXIT_OK if report.complete else EXIT_FAILED
+
+
+class RichProgress:
+    """A byte-counting progress bar on stderr, for verify over large archives."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+
+        self.progress = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                                 TransferSpeedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                                 transient=True)
+        self.task = None
+
+    def start(self, total: int) -> None:
+        self.progress.start()
+        self.task = self.progress.add_task("verifying", total=total or None)
+
+    def advance(self, amount: int) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, amount)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def describe(result) -> str:
+    c = result.checked
+    parts = [f"{c.get('warc_files', 0)} WARC files", f"{c.get('warc_records', 0)} records",
+             f"{c.get('digests', 0)} digests"]
+    if c.get("corpus_records"):
+        parts.append(f"{c['corpus_records']} corpus records ({c.get('provenance', 0)} provenance checks)")
+    if c.get("bag_files"):
+        parts.append(f"{c['bag_files']} bag files")
+    if c.get("wacz_members"):
+        parts.append(f"{c['wacz_members']} WACZ members")
+    return ", ".join(parts)
+
+
+def run_verify_path(path: str, as_json: bool = False, show_progress: bool = True, stream=None) -> int:
+    stream = stream or sys.stdout
+    bar = RichProgress() if show_progress and sys.stderr.isatty() else None
+    try:
+        result = verify(path, progress=bar)
+    except ArchiveOutError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    finally:
+        if bar:
+            bar.stop()
+    if as_json:
+        print(json.dumps({
+            "path": str(result.path), "kind": result.kind, "ok": result.ok, "checked": result.checked,
+            "failures": [{"type": type(f).__name__, "file": f.file, "record": f.record, "expected": f.expected,
+                          "found": f.found, "detail": f.detail} for f in result.failures],
+        }, indent=2, ensure_ascii=False), file=stream)
+    else:
+        print(f"verified {Path(path)} ({result.kind}): {describe(result)}", file=stream)
+        for failure in result.failures:
+            print(f"  FAIL {failure}", file=stream)
+        print("OK: everything holds" if result.ok else f"FAILED: {len(result.failures)} problem(s)", file=stream)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def run_verify(args) -> int:
+    return run_verify_path(args.path, args.json, not args.no_progress)

@@ -1,0 +1,87 @@
+"""A BagIt bag (RFC 8493) of the harvest, the corpus and the report, made with bagit-python.
+
+Closed WARCs never change, so they enter the bag as hard links (no second copy of gigabytes);
+everything else is small and may be rewritten by a later stage, so it is copied. Names are
+NFC-normalised on the way in: a bag made on Linux must validate on macOS and vice versa.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import bagit
+
+from archive_out.errors import PackageError
+
+CHECKSUMS = ("sha256", "sha512")
+
+
+@dataclass(frozen=True)
+class BagInfo:
+    path: Path
+    files: int
+    linked: int
+    copied: int
+
+
+@dataclass(frozen=True)
+class BagEntry:
+    source: Path
+    target: str
+    link: bool
+
+
+def nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
+def _place(entry: BagEntry, root: Path) -> bool:
+    """Put one file into the staging tree; True if hard-linked."""
+    dest = root.joinpath(*[nfc(part) for part in entry.target.split("/")])
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if entry.link:
+        try:
+            os.link(entry.source, dest)
+            return True
+        except OSError:
+            pass
+    shutil.copy2(entry.source, dest)
+    return False
+
+
+def write_bag(dest: Path, entries: list[BagEntry], info: dict[str, str]) -> BagInfo:
+    """Build the bag beside `dest`, then swap it in, so a failed run leaves the old bag intact."""
+    if not entries:
+        raise PackageError("nothing to bag")
+    staging = dest.with_name(dest.name + ".tmp")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    linked = copied = 0
+    seen: set[str] = set()
+    for entry in entries:
+        key = nfc(entry.target)
+        if key in seen:
+            raise PackageError(f"two files would share the bag path {key!r} after NFC normalisation")
+        seen.add(key)
+        if _place(entry, staging):
+            linked += 1
+        else:
+            copied += 1
+    try:
+        bagit.make_bag(str(staging), bag_info=dict(info), checksums=list(CHECKSUMS))
+    except (bagit.BagError, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PackageError(f"bagit could not make the bag: {exc}") from exc
+    if dest.exists():
+        shutil.rmtree(dest)
+    os.replace(staging, dest)
+    return BagInfo(path=dest, files=len(entries), linked=linked, copied=copied)
+
+
+def bagging_date(now: datetime | None = None) -> str:
+    return (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%d")

@@ -1,0 +1,198 @@
+"""Render completeness.json as one self-contained HTML page: inline CSS and SVG, no scripts.
+
+It must open from a file manager on an offline machine, so nothing is fetched: no fonts, no
+JavaScript libraries, no images other than the inline charts.
+"""
+from __future__ import annotations
+
+from html import escape
+
+CSS = """
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1d2329}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d8dde2;padding-bottom:.2rem}
+.verdict{display:inline-block;padding:.35rem .9rem;border-radius:.3rem;font-weight:700;font-size:1.3rem;color:#fff}
+.COMPLETE{background:#1a7f37}.INCOMPLETE{background:#b3261e}
+table{border-collapse:collapse;margin:.6rem 0 1rem;min-width:20rem}th,td{border:1px solid #d8dde2;padding:.25rem .55rem;text-align:left;vertical-align:top}
+th{background:#f3f5f7}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.muted{color:#5b6670}code{font-size:.9em}details{margin:.3rem 0}ul.reasons li{margin:.3rem 0}
+svg text{font:11px system-ui,sans-serif;fill:#1d2329}
+"""
+
+
+def _e(value) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _table(headers: list[str], rows: list[list], numeric: set[int] = frozenset(), caption: str | None = None) -> str:
+    out = ["<table>"]
+    if caption:
+        out.append(f"<caption>{_e(caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr></thead><tbody>")
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            cls = ' class="n"' if i in numeric else ""
+            cells.append(f"<td{cls}>{cell if isinstance(cell, Raw) else _e(cell)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    if not rows:
+        out.append(f'<tr><td colspan="{len(headers)}" class="muted">none</td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+class Raw(str):
+    """Already-escaped HTML."""
+
+
+def _link(url: str | None, title: str | None = None) -> Raw:
+    if not url:
+        return Raw("")
+    label = _e(title) + f' <span class="muted">{_e(url)}</span>' if title else _e(url)
+    return Raw(f'<a href="{_e(url)}">{label}</a>')
+
+
+def _items_list(items: list[dict]) -> Raw:
+    if not items:
+        return Raw('<span class="muted">—</span>')
+    lis = "".join(f"<li>{_link(i.get('url'), i.get('title'))}</li>" for i in items[:50])
+    more = f"<li class='muted'>… {len(items) - 50} more in completeness.json</li>" if len(items) > 50 else ""
+    return Raw(f"<details><summary>{len(items)}</summary><ul>{lis}{more}</ul></details>")
+
+
+def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int], str]], width: int = 900) -> str:
+    """Grouped vertical bars as inline SVG; one colour per series, legend on top."""
+    if not labels:
+        return ""
+    height, top, bottom, left = 240, 30, 60, 40
+    peak = max([max(values) if values else 0 for _, values, _ in series] + [1])
+    group = (width - left - 50) / len(labels)
+    bar = min(36.0, max(2.0, group * 0.8 / len(series)))
+    parts = [f'<svg role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {height}" width="100%" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{_e(title)}</title>']
+    plot = height - top - bottom
+    for frac in (0, 0.5, 1):
+        y = top + plot * (1 - frac)
+        parts.append(f'<line x1="{left}" x2="{width - 50}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d8dde2"/>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{round(peak * frac)}</text>')
+    for i, label in enumerate(labels):
+        x0 = left + i * group + group * 0.1
+        for j, (name, values, colour) in enumerate(series):
+            value = values[i]
+            h = plot * value / peak
+            parts.append(f'<rect x="{x0 + j * bar:.1f}" y="{top + plot - h:.1f}" width="{bar - 1:.1f}" '
+                         f'height="{h:.1f}" fill="{colour}"><title>{_e(label)} {_e(name)}: {value}</title></rect>')
+        if len(labels) <= 40 or i % max(1, len(labels) // 30) == 0:
+            cx = x0 + group * 0.4
+            parts.append(f'<text x="{cx:.1f}" y="{height - bottom + 14}" transform="rotate(45 {cx:.1f} '
+                         f'{height - bottom + 14})">{_e(label)}</text>')
+    lx = left
+    for name, _, colour in series:
+        parts.append(f'<rect x="{lx}" y="6" width="12" height="12" fill="{colour}"/>'
+                     f'<text x="{lx + 16}" y="16">{_e(name)}</text>')
+        lx += 30 + 8 * len(name)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render(report: dict) -> str:
+    verdict = report["verdict"]
+    totals = report.get("totals") or {}
+    harvest = report.get("harvest") or {}
+    body: list[str] = []
+    body.append("<h1>Completeness report</h1>")
+    body.append(f'<p class="muted">Harvest {_e(harvest.get("started"))} – {_e(harvest.get("finished"))}, '
+                f'{_e(harvest.get("tool_version"))}</p>')
+    body.append(f'<p id="verdict"><span class="verdict {verdict}">{verdict}</span></p>')
+    if report["reasons"]:
+        body.append('<h2 id="reasons">Why not complete</h2><ul class="reasons">')
+        for reason in report["reasons"]:
+            body.append(f"<li><strong>{_e(reason['code'])}</strong>: {_e(reason['message'])}</li>")
+        body.append("</ul>")
+
+    body.append('<h2 id="totals">Totals</h2>')
+    corpus = totals.get("corpus") or {}
+    rows = [["WARC files", totals.get("warc_files")], ["WARC bytes", totals.get("warc_bytes")],
+            ["CDXJ index entries", totals.get("records")]]
+    rows += [[f"corpus: {k}", v] for k, v in sorted(corpus.items())]
+    body.append(_table(["", "count"], rows, {1}))
+
+    for site in report.get("sites", []):
+        body.append(f'<h2 id="site-{_e(site["host"])}">WordPress: {_e(site["host"])}</h2>')
+        body.append(_table(["posts archived", "pages archived", "posts expected (all routes)"],
+                           [[site["posts"], site["pages"], site["expected"]]], {0, 1, 2}))
+        months = site.get("posts_per_month") or {}
+        body.append(bar_chart(f"Posts per month, {site['host']}", list(months),
+                              [("posts archived", list(months.values()), "#2f6fb0")]))
+        chain = site.get("chain")
+        if chain:
+            body.append("<h3>The Nästa chain</h3>")
+            body.append(_table(["start", "found by", "length", "hops", "breaks"],
+                               [[_link(chain["start"]), chain.get("start_found_by"), chain["length"], chain["hops"],
+                                 len(chain["breaks"])]], {2, 3, 4}))
+            if chain["breaks"]:
+                body.append(_table(["after position", "from", "reason", "bridged to", "bridged via"],
+                                   [[b.get("after_position"), _link(b.get("from")), b.get("reason"),
+                                     _link(b.get("bridged_to")), b.get("bridged_via")] for b in chain["breaks"]], {0},
+                                   caption="Chain breaks"))
+            if chain["posts_not_on_chain"]:
+                body.append(_table(["post not on the chain", "reached via", "discovered by", "linked from"],
+                                   [[_link(p["url"], p["title"]), ", ".join(p["reached_via"]), p.get("discovered_by"),
+                                     _link(p.get("linked_from"))] for p in chain["posts_not_on_chain"]],
+                                   caption="Posts the chain skipped"))
+        body.append("<h3>Routes to the posts</h3>")
+        routes = site.get("routes") or []
+        body.append(_table(
+            ["route", "pages read", "posts named", "archived via route", "claimed total", "archived, not via route",
+             "named, not archived"],
+            [[r["route"], r["listing_pages"], r["named"], r["posts"], r.get("total_claimed"),
+              _items_list(r["archived_not_via_route"]), _items_list(r["via_route_not_archived"])] for r in routes],
+            {1, 2, 3, 4}))
+        body.append(bar_chart(f"Posts per route vs archived, {site['host']}", [r["route"] for r in routes],
+                              [("named by route", [r["named"] for r in routes], "#8aa8c7"),
+                               ("archived", [site["posts"]] * len(routes), "#1a7f37")]))
+        if site["missing"]:
+            body.append(_table(["promised, not archived", "promised by"],
+                               [[_link(m["url"]), ", ".join(m["promised_by"])] for m in site["missing"]]))
+        body.append("<h3>Documents and images</h3>")
+        body.append(_table(["", "referenced", "captured", "missing"],
+                           [["documents", site["documents"]["referenced"], site["documents"]["captured"],
+                             _items_list(site["documents"]["missing"])],
+                            ["images (original size)", site["images"]["referenced"], site["images"]["captured"],
+                             _items_list(site["images"]["missing"])]], {1, 2}))
+
+    if report.get("blogs"):
+        body.append('<h2 id="tumblr">Tumblr blogs</h2>')
+        body.append(_table(
+            ["blog", "archived", "via pagination", "via API v1", "API total", "via RSS", "photos referenced",
+             "photos captured", "missing"],
+            [[b["blog"], b["posts"], b["pagination"], b["api"], b["api_total"], b["rss"], b["photos"]["referenced"],
+              b["photos"]["captured"], _items_list([{"url": u} for u in b["missing"]] + b["photos"]["missing"])]
+             for b in report["blogs"]], {1, 2, 3, 4, 5, 6, 7}))
+
+    crawl = report.get("crawl") or {}
+    body.append('<h2 id="crawl">Crawl</h2>')
+    body.append(_table(["outcome", "count"], [[k, v] for k, v in (crawl.get("outcomes") or {}).items()], {1},
+                       caption="Crawl log outcomes"))
+    body.append(_table(["", "count"], [
+        ["HTTP/network errors (not recovered)", crawl.get("http_error_count")],
+        ["retries", crawl.get("retries")],
+        ["robots.txt exclusions", len(crawl.get("robots_excluded") or [])],
+        ["out-of-scope links not followed", (crawl.get("out_of_scope") or {}).get("count")],
+        ["trap URLs cut", (crawl.get("traps") or {}).get("count")],
+    ], {1}))
+    if crawl.get("http_errors"):
+        body.append(_table(["URL", "outcome", "status", "reason"],
+                           [[_link(e["url"]), e["outcome"], e.get("status"), e.get("reason")] for e in crawl["http_errors"]],
+                           caption="Errors"))
+    traps = (crawl.get("traps") or {}).get("by_reason") or {}
+    if traps:
+        body.append(_table(["trap rule", "URLs cut"], [[k, v] for k, v in traps.items()], {1}))
+    if report.get("rejects"):
+        body.append(_table(["rejected by transform", "reason", "WARC"],
+                           [[_link(r.get("url")), r.get("reason"), r.get("warc_file")] for r in report["rejects"]]))
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Completeness: {verdict}</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )

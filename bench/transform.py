@@ -1,0 +1,186 @@
+"""Benchmark: our transform against a bare pass over the same WARCs, in the same run.
+
+The WARCs of a 10,000-post (and a 1,000-post) replica are built once with Debian's wget and cached.
+The bare pass iterates the WARCs with warcio and parses each HTML payload with lxml, nothing else:
+the floor any extractor pays. Prints records/s, MB/s, peak RSS and the ratio ours/bare, for 1..N
+workers, and peak RSS for both sizes (memory must stay flat as the corpus grows).
+
+    .venv/bin/python bench/transform.py [--posts 10000] [--small 1000] [--workers 1,2,4] [--cache DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BLOGS = ("besokholland", "besokdanmark", "besokengland")
+REJECT = r"(\?m=|replytocom|\?s=|/feed/$|xmlrpc|wp-login|\?p=|\?attachment_id)"
+
+BARE = r"""
+import sys, time, json
+from warcio.archiveiterator import ArchiveIterator
+from lxml import html
+t = time.perf_counter(); records = pages = 0; payload = 0
+for path in sys.argv[1:]:
+    with open(path, "rb") as fh:
+        for rec in ArchiveIterator(fh):
+            records += 1
+            if rec.rec_type != "response" or not rec.http_headers:
+                continue
+            body = rec.content_stream().read()
+            payload += len(body)
+            if "html" in (rec.http_headers.get_header("Content-Type") or "") and body.strip():
+                html.document_fromstring(body); pages += 1
+print(json.dumps({"seconds": time.perf_counter() - t, "records": records, "pages": pages, "payload": payload}))
+"""
+
+OURS = r"""
+import sys, time, json, tempfile
+from transform import transform
+workers = int(sys.argv[1])
+out = tempfile.mkdtemp(prefix="bench-transform-")
+t = time.perf_counter()
+result = transform(out, warcs=sys.argv[2:], workers=workers, progress=False)
+print(json.dumps({"seconds": time.perf_counter() - t, "counts": result.counts, "out": out}))
+"""
+
+BS4 = r"""
+import sys, time, json
+from warcio.archiveiterator import ArchiveIterator
+from bs4 import BeautifulSoup
+from lxml import html
+limit = int(sys.argv[1]); bodies = []
+for path in sys.argv[2:]:
+    with open(path, "rb") as fh:
+        for rec in ArchiveIterator(fh):
+            if rec.rec_type == "response" and rec.http_headers and "html" in (rec.http_headers.get_header("Content-Type") or ""):
+                body = rec.content_stream().read()
+                if body.strip():
+                    bodies.append(body)
+            if len(bodies) >= limit:
+                break
+t = time.perf_counter()
+for b in bodies: html.document_fromstring(b)
+lx = time.perf_counter() - t
+t = time.perf_counter()
+for b in bodies: BeautifulSoup(b, "lxml")
+bs = time.perf_counter() - t
+print(json.dumps({"pages": len(bodies), "lxml": lx, "bs4_lxml": bs}))
+"""
+
+
+def measure(code: str, *args: str) -> tuple[dict, float]:
+    """Run `code` in a fresh interpreter; returns its JSON line and its peak RSS in MB (largest process)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{proc.stderr[-3000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    if peak <= before:
+        data["rss_note"] = "peak not above an earlier child's; reported value is the earlier maximum"
+    return data, peak / 1024
+
+
+def peak_rss(code: str, *args: str) -> tuple[dict, float]:
+    """Peak RSS of one fresh child, measured with GNU time-like wait4 accounting."""
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark step failed:\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+
+
+def build_warcs(posts: int, cache: Path) -> list[Path]:
+    """WARCs of a `posts`-post replica made by wget --mirror through its proxy (cached)."""
+    target = cache / f"replica-{posts}"
+    done = target / "DONE"
+    if done.exists():
+        return sorted(target.glob("*.warc.gz"))
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    wget = shutil.which("wget")
+    if not wget:
+        raise SystemExit("Debian's wget is needed to build the benchmark WARCs (apt-get install wget)")
+    sys.path.insert(0, str(ROOT))
+    from replica import ReplicaConfig, ReplicaServer
+
+    print(f"building WARCs of a {posts}-post replica with wget (once; cached in {target}) ...", flush=True)
+    t = time.perf_counter()
+    with ReplicaServer(ReplicaConfig(posts=posts), port=0) as srv:
+        starts = ["http://projektbesok.se/"] + [f"http://{b}.tumblr.com/{p}" for b in BLOGS
+                                                for p in ("", "api/read?num=50", "rss")]
+        cmd = [wget, "--mirror", "-e", "robots=on", "-e", "use_proxy=yes", "-e", f"http_proxy={srv.proxy_url}",
+               "--warc-file", str(target / "site"), "--warc-max-size=100M", "--no-warc-keep-log", "--quiet",
+               "-H", "--domains=projektbesok.se,tumblr.com", "--reject-regex", REJECT, "-P", str(target / "files")]
+        subprocess.run(cmd + starts, env={"PATH": "/usr/bin:/bin", "HOME": str(target)})
+    shutil.rmtree(target / "files", ignore_errors=True)
+    done.write_text(f"{time.perf_counter() - t:.1f} s\n")
+    return sorted(target.glob("*.warc.gz"))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--posts", type=int, default=10000)
+    ap.add_argument("--small", type=int, default=1000)
+    ap.add_argument("--workers", default="1,2,4")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "wparchive-bench-transform")
+    args = ap.parse_args()
+    workers = [int(w) for w in args.workers.split(",")]
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    sizes = {}
+    for n in sorted({args.small, args.posts}):
+        warcs = build_warcs(n, args.cache)
+        mb = sum(w.stat().st_size for w in warcs) / 1e6
+        sizes[n] = (warcs, mb)
+        print(f"{n:>6} posts: {len(warcs)} WARC file(s), {mb:.1f} MB compressed")
+
+    warcs, mb = sizes[args.posts]
+    paths = [str(w) for w in warcs]
+    bare, bare_rss = peak_rss(BARE, *paths)
+    print(f"\nbare pass (warcio + lxml parse of each HTML payload), {args.posts} posts:")
+    print(f"  {bare['seconds']:.2f} s, {bare['records'] / bare['seconds']:.0f} records/s, "
+          f"{mb / bare['seconds']:.1f} MB/s (compressed), {bare['pages']} HTML pages, peak RSS {bare_rss:.0f} MB")
+    print(f"\nours (wparchive transform), {args.posts} posts:")
+    print(f"  {'workers':>7} {'seconds':>8} {'records/s':>10} {'MB/s':>7} {'peak RSS':>9} {'ratio vs bare':>14} {'speed-up':>9}")
+    base = None
+    digests = set()
+    for w in workers:
+        ours, rss = peak_rss(OURS, str(w), *paths)
+        manifest = json.loads((Path(ours["out"]) / "corpus" / "manifest.json").read_text())
+        digests.add(json.dumps(manifest["files"], sort_keys=True))
+        shutil.rmtree(ours["out"], ignore_errors=True)
+        base = base or ours["seconds"]
+        print(f"  {w:>7} {ours['seconds']:>8.2f} {bare['records'] / ours['seconds']:>10.0f} {mb / ours['seconds']:>7.1f} "
+              f"{rss:>7.0f}MB {ours['seconds'] / bare['seconds']:>13.2f}x {base / ours['seconds']:>8.2f}x")
+    print(f"  corpus identical across worker counts: {'yes' if len(digests) == 1 else 'NO'}")
+    print(f"  counts: {ours['counts']}")
+    print("  (peak RSS is the largest single process: the parent, or one pool worker)")
+
+    small_paths = [str(w) for w in sizes[args.small][0]]
+    small, small_rss = peak_rss(OURS, "1", *small_paths)
+    shutil.rmtree(small["out"], ignore_errors=True)
+    big, big_rss = peak_rss(OURS, "1", *paths)
+    shutil.rmtree(big["out"], ignore_errors=True)
+    print(f"\npeak RSS, one worker: {args.small} posts {small_rss:.0f} MB; {args.posts} posts {big_rss:.0f} MB "
+          f"(x{big_rss / small_rss:.2f} for x{args.posts / args.small:.0f} posts)")
+
+    bs, _ = peak_rss(BS4, "2000", *paths)
+    print(f"\nfor comparison, parsing {bs['pages']} pages: lxml {bs['lxml']:.2f} s, "
+          f"BeautifulSoup(..., 'lxml') {bs['bs4_lxml']:.2f} s ({bs['bs4_lxml'] / bs['lxml']:.1f}x lxml)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,350 @@
+"""Harvest settings: TOML file < `--set section.key=value` overrides, validated into frozen dataclasses.
+
+Every setting has a default here (one place, as Scrapy's default_settings); `load_config` reports the
+first bad key with its section so the CLI can exit 2 with a message a user can act on.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from harvester.errors import ConfigError
+
+TRAP_RULES = (
+    "calendar", "replytocom", "share", "like_comment", "login_admin", "search", "amp", "feed_fanout",
+    "attachment", "event_calendar", "preview", "session_id", "query_explosion", "page_beyond_last",
+)
+
+
+@dataclass(frozen=True)
+class HarvestSettings:
+    name: str = "wparchive"
+    operator: str = ""
+    user_agent: str = "wparchive/0.1 (+https://example.org/wparchive; archive@example.org)"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class WordPressSettings:
+    site: str = ""
+    chain_start: str = "auto"
+    auto_strategy: tuple[str, ...] = ("date-archives", "previous-links")
+    next_rel: str = "next"
+    prev_rel: str = "prev"
+    next_text: str = r"N[äa]sta|Next"
+    prev_text: str = r"F[öo]reg[åa]ende|Previous"
+    nav_selectors: tuple[str, ...] = (
+        ".post-navigation", ".navigation-post", "#nav-above", "#nav-below", ".nav-links",
+        ".navigation", "nav",
+    )
+    post_pattern: str = r"^/\d{4}/\d{2}/\d{2}/[^/]+/?$"
+    listings: tuple[str, ...] = ()
+    sitemaps: bool = True
+    feeds: bool = True
+    shortlinks: bool = True
+    original_images: bool = True
+
+
+@dataclass(frozen=True)
+class TumblrSettings:
+    blogs: tuple[str, ...] = ()
+    api: bool = True
+    api_page_size: int = 50
+    rss: bool = True
+    archive: bool = True
+
+
+@dataclass(frozen=True)
+class ScopeSettings:
+    extra_hosts: tuple[str, ...] = ()
+    media_hosts: tuple[str, ...] = ("*.media.tumblr.com",)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    requisite_extensions: tuple[str, ...] = (
+        "jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "css", "js", "pdf", "doc", "docx", "ppt",
+        "pptx", "xls", "xlsx", "odt", "mp3", "mp4", "woff", "woff2", "ttf",
+    )
+
+
+@dataclass(frozen=True)
+class PolitenessSettings:
+    delay: float = 1.0
+    max_connections_per_host: int = 1
+    concurrency: int = 4
+    respect_robots: bool = True
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    proxy: str = ""
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 1.0
+    max_backoff: float = 60.0
+    max_retry_after: float = 120.0
+    max_redirects: int = 10
+    accept_encoding: str = "gzip"
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    max_response_bytes: int = 100_000_000
+    max_decompressed_bytes: int = 20_000_000
+    max_pages: int = 0
+    max_depth: int = 0
+
+
+@dataclass(frozen=True)
+class TrapSettings:
+    enabled: bool = True
+    rules: tuple[str, ...] = TRAP_RULES
+    max_query_variants: int = 20
+    extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WarcSettings:
+    prefix: str = ""
+    max_size: int = 1_000_000_000
+    revisits: bool = True
+
+
+@dataclass(frozen=True)
+class ProgressSettings:
+    mode: str = "auto"
+    interval: float = 5.0
+
+
+@dataclass(frozen=True)
+class HarvestConfig:
+    harvest: HarvestSettings = field(default_factory=HarvestSettings)
+    wordpress: WordPressSettings = field(default_factory=WordPressSettings)
+    tumblr: TumblrSettings = field(default_factory=TumblrSettings)
+    scope: ScopeSettings = field(default_factory=ScopeSettings)
+    politeness: PolitenessSettings = field(default_factory=PolitenessSettings)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    traps: TrapSettings = field(default_factory=TrapSettings)
+    warc: WarcSettings = field(default_factory=WarcSettings)
+    progress: ProgressSettings = field(default_factory=ProgressSettings)
+    source: str = ""
+
+    def replace(self, **sections: Any) -> "HarvestConfig":
+        return dataclasses.replace(self, **sections)
+
+    @property
+    def warc_prefix(self) -> str:
+        return re.sub(r"[^A-Za-z0-9_-]+", "-", self.warc.prefix or self.harvest.name).strip("-") or "wparchive"
+
+    @property
+    def site_hosts(self) -> tuple[str, ...]:
+        hosts = []
+        if self.wordpress.site:
+            hosts.append(urlsplit(self.wordpress.site).hostname or "")
+        hosts.extend(self.tumblr.blogs)
+        hosts.extend(self.scope.extra_hosts)
+        return tuple(h for h in hosts if h)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("source", None)
+        return _plain(data)
+
+
+SECTIONS = {f.name: f.type for f in fields(HarvestConfig) if f.name != "source"}
+_SECTION_CLASSES = {
+    "harvest": HarvestSettings, "wordpress": WordPressSettings, "tumblr": TumblrSettings,
+    "scope": ScopeSettings, "politeness": PolitenessSettings, "network": NetworkSettings,
+    "limits": LimitSettings, "traps": TrapSettings, "warc": WarcSettings, "progress": ProgressSettings,
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def parse_override(text: str) -> tuple[str, str, Any]:
+    """`section.key=value` -> (section, key, value); value is TOML when it parses as TOML, else a string."""
+    if "=" not in text:
+        raise ConfigError(f"override {text!r} is not of the form section.key=value")
+    dotted, raw = text.split("=", 1)
+    parts = dotted.strip().split(".")
+    if len(parts) != 2 or not all(parts):
+        raise ConfigError(f"override {text!r}: the key must be section.key (e.g. politeness.delay=0.5)")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return parts[0], parts[1], value
+
+
+def _coerce(section: str, key: str, ftype: Any, value: Any) -> Any:
+    where = f"{section}.{key}"
+    tname = ftype if isinstance(ftype, str) else getattr(ftype, "__name__", str(ftype))
+    if tname.startswith("tuple"):
+        if isinstance(value, str):
+            value = [value] if value else []
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ConfigError("expected a list of strings", where)
+        return tuple(value)
+    if tname == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"expected true or false, got {value!r}", where)
+        return value
+    if tname == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"expected an integer, got {value!r}", where)
+        return value
+    if tname == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"expected a number, got {value!r}", where)
+        return float(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"expected a string, got {value!r}", where)
+    return value
+
+
+def build_config(data: dict[str, Any], source: str = "") -> HarvestConfig:
+    """Validate a parsed TOML mapping into a HarvestConfig (ConfigError names the first bad key)."""
+    sections: dict[str, Any] = {}
+    for section, values in data.items():
+        cls = _SECTION_CLASSES.get(section)
+        if cls is None:
+            raise ConfigError(f"unknown section [{section}]; known: {', '.join(sorted(_SECTION_CLASSES))}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"[{section}] must be a table")
+        known = {f.name: f.type for f in fields(cls)}
+        kwargs = {}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"unknown setting; known in [{section}]: {', '.join(sorted(known))}",
+                                  f"{section}.{key}")
+            kwargs[key] = _coerce(section, key, known[key], value)
+        sections[section] = cls(**kwargs)
+    cfg = HarvestConfig(**sections, source=source)
+    validate(cfg)
+    return cfg
+
+
+def _check_url(value: str, where: str) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"expected an http(s) URL, got {value!r}", where)
+
+
+def validate(cfg: HarvestConfig) -> None:
+    wp, tb, pol, net, lim = cfg.wordpress, cfg.tumblr, cfg.politeness, cfg.network, cfg.limits
+    if not wp.site and not tb.blogs:
+        raise ConfigError("nothing to harvest: set wordpress.site and/or tumblr.blogs")
+    if wp.site:
+        _check_url(wp.site, "wordpress.site")
+    if wp.chain_start != "auto":
+        _check_url(wp.chain_start, "wordpress.chain_start")
+    for strategy in wp.auto_strategy:
+        if strategy not in ("date-archives", "previous-links"):
+            raise ConfigError(f"unknown strategy {strategy!r}; use date-archives and/or previous-links",
+                              "wordpress.auto_strategy")
+    for key in ("next_text", "prev_text", "post_pattern"):
+        try:
+            re.compile(getattr(wp, key))
+        except re.error as exc:
+            raise ConfigError(f"not a regular expression: {exc}", f"wordpress.{key}") from None
+    for blog in tb.blogs:
+        if not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", blog):
+            raise ConfigError(f"expected a blog host name like name.tumblr.com, got {blog!r}", "tumblr.blogs")
+    if not 1 <= tb.api_page_size <= 50:
+        raise ConfigError("must be between 1 and 50 (the API's maximum)", "tumblr.api_page_size")
+    for key in ("include", "exclude"):
+        for pattern in getattr(cfg.scope, key):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"not a regular expression: {pattern!r} ({exc})", f"scope.{key}") from None
+    for pattern in cfg.traps.extra:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"not a regular expression: {pattern!r} ({exc})", "traps.extra") from None
+    for rule in cfg.traps.rules:
+        if rule not in TRAP_RULES:
+            raise ConfigError(f"unknown trap rule {rule!r}; known: {', '.join(TRAP_RULES)}", "traps.rules")
+    if pol.delay < 0:
+        raise ConfigError("must be >= 0", "politeness.delay")
+    if pol.max_connections_per_host < 1:
+        raise ConfigError("must be >= 1", "politeness.max_connections_per_host")
+    if pol.concurrency < 1:
+        raise ConfigError("must be >= 1", "politeness.concurrency")
+    if net.proxy:
+        _check_url(net.proxy, "network.proxy")
+    if net.timeout <= 0:
+        raise ConfigError("must be > 0", "network.timeout")
+    if net.retries < 0:
+        raise ConfigError("must be >= 0", "network.retries")
+    if net.accept_encoding not in ("gzip", "identity"):
+        raise ConfigError("must be gzip or identity", "network.accept_encoding")
+    if lim.max_response_bytes < 1024 or lim.max_decompressed_bytes < 1024:
+        raise ConfigError("size caps must be at least 1024 bytes", "limits")
+    if cfg.warc.max_size < 1024:
+        raise ConfigError("must be at least 1024 bytes", "warc.max_size")
+    if cfg.progress.mode not in ("auto", "bar", "plain", "quiet"):
+        raise ConfigError("must be auto, bar, plain or quiet", "progress.mode")
+    if "@" not in cfg.harvest.user_agent and "http" not in cfg.harvest.user_agent:
+        raise ConfigError("the User-Agent must carry a contact URL or e-mail address", "harvest.user_agent")
+
+
+def load_config(path: str | os.PathLike[str] | None, overrides: list[str] | tuple[str, ...] = ()) -> HarvestConfig:
+    """Read a TOML config (or only defaults when path is None) and apply `section.key=value` overrides."""
+    data: dict[str, Any] = {}
+    source = ""
+    if path is not None:
+        p = Path(path)
+        source = str(p)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {p}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{p} is not valid TOML: {exc}") from None
+    for text in overrides:
+        section, key, value = parse_override(text)
+        data.setdefault(section, {})
+        if not isinstance(data[section], dict):
+            raise ConfigError(f"[{section}] must be a table")
+        data[section][key] = value
+    return build_config(data, source=source)
+
+
+def effective_proxy(cfg: HarvestConfig) -> str:
+    """The proxy in force: the config key (or --proxy), else the standard http_proxy variable."""
+    return cfg.network.proxy or os.environ.get("http_proxy") or os.environ.get("HTTP_PROXY") or ""
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def dump_toml(cfg: HarvestConfig) -> str:
+    """The effective configuration as TOML (what OUT/harvest/config.toml records)."""
+    lines = ["# effective configuration of this harvest (defaults, file and overrides merged)"]
+    for section, values in cfg.to_dict().items():
+        lines.append(f"\n[{section}]")
+        for key, value in values.items():
+            lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,599 @@
+"""The crawl loop: workers fetch what the scheduler hands out; one commit step writes WARC, state, log.
+
+Order of a commit (under one lock): WARC records written and flushed, then one SQLite
+transaction (outcome, new URLs, chain hop, WARC good size), then the crawl-log line. A kill -9 at
+any point leaves a WARC tail the state does not claim; resume cuts it off and fetches again.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from harvester import chain as chainmod
+from harvester.config import HarvestConfig, dump_toml, effective_proxy
+from harvester.errors import FetchError, StateError
+from harvester.fetch import Exchange, Fetcher
+from harvester.links import css_links, html_links, parse_html, parse_xml, xml_links
+from harvester.platforms import tumblr, wordpress
+from harvester.platforms.base import PRIORITY_CHAIN, PRIORITY_LISTING, Link, PageAnalysis
+from harvester.politeness import Scheduler, Task
+from harvester.progress import Progress
+from harvester.robots import policy_from_response
+from harvester.scope import Scope
+from harvester.state import CrawlState, UrlEntry
+from harvester.traps import TrapFilter
+from harvester.urls import normalize
+from harvester.warc import PAYLOAD_DIGEST_POLICY, RotatingWarcWriter, recover_open_file
+
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+def tool_version() -> str:
+    try:
+        from wparchive import __version__
+        return __version__
+    except Exception:  # pragma: no cover - the harvester runs without the CLI package too
+        return "0.0.0"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def redact_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        return url.replace(parts.netloc, parts.hostname + (f":{parts.port}" if parts.port else ""), 1)
+    return url
+
+
+@dataclass
+class HarvestResult:
+    out_dir: Path
+    summary: dict[str, Any]
+    counters: dict[str, int] = field(default_factory=dict)
+    skips: dict[str, int] = field(default_factory=dict)
+    chain: dict[str, Any] = field(default_factory=dict)
+    warc_files: list[str] = field(default_factory=list)
+
+
+def retry_after_seconds(value: str) -> float | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class Harvester:
+    def __init__(self, cfg: HarvestConfig, out_dir: Path, resume: bool = False, ignore_robots: bool = False):
+        self.cfg = cfg
+        self.out = Path(out_dir)
+        self.hdir = self.out / "harvest"
+        self.warc_dir = self.hdir / "warc"
+        self.respect_robots = cfg.politeness.respect_robots and not ignore_robots
+        state_path = self.hdir / "state.sqlite"
+        if state_path.exists() and not resume:
+            raise StateError(f"{self.hdir} already holds a harvest; rerun with --resume to continue it, "
+                             "or choose another --out")
+        self.hdir.mkdir(parents=True, exist_ok=True)
+        self.fresh = not state_path.exists()
+        self.state = CrawlState(state_path)
+        self.scope = Scope(cfg)
+        self.traps = TrapFilter(cfg.traps)
+        self.wp_host = urlsplit(cfg.wordpress.site).netloc if cfg.wordpress.site else ""
+        self.blogs = set(cfg.tumblr.blogs)
+        self.proxy = effective_proxy(cfg)
+        self.fetcher = Fetcher(cfg.harvest.user_agent, self.proxy, cfg.network.timeout,
+                               cfg.limits.max_response_bytes, cfg.limits.max_decompressed_bytes,
+                               cfg.network.accept_encoding)
+        self.sched = Scheduler(cfg.politeness.delay, cfg.politeness.max_connections_per_host)
+        self.commit_lock = threading.RLock()
+        self.log_fh = open(self.hdir / "crawl.log.jsonl", "a", encoding="utf-8")
+        self.progress = Progress(cfg.progress.mode, cfg.progress.interval)
+        self.chain = chainmod.Chain(self)
+        self.errors: list[BaseException] = []
+        self.limit_hit = False
+
+    # setup ------------------------------------------------------------------------------------
+    def warcinfo(self) -> dict[str, Any]:
+        cfg = self.cfg
+        return {
+            "software": f"wparchive/{tool_version()} (harvester; warcio)",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "operator": cfg.harvest.operator or "unknown",
+            "description": cfg.harvest.description or f"harvest {cfg.harvest.name}",
+            "isPartOf": cfg.harvest.name,
+            "http-header-user-agent": cfg.harvest.user_agent,
+            "robots": "obey" if self.respect_robots else "ignore (--ignore-robots / politeness.respect_robots=false)",
+            "payload-digest-policy": PAYLOAD_DIGEST_POLICY,
+            "config": self.config_dict(),
+        }
+
+    def config_dict(self) -> dict[str, Any]:
+        data = self.cfg.to_dict()
+        if data["network"]["proxy"]:
+            data["network"]["proxy"] = redact_url(data["network"]["proxy"])
+        return data
+
+    def _on_open(self, name: str, size: int) -> None:
+        with self.state.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO warc_files VALUES (?, 'open', ?)", (name, size))
+
+    def _on_close(self, name: str) -> None:
+        with self.state.transaction() as db:
+            db.execute("UPDATE warc_files SET status='closed' WHERE name=?", (name,))
+
+    def recover(self) -> None:
+        """Cut every interrupted `*.open` back to its committed size and close it; forget uncommitted fetches."""
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        known = dict(self.state.q("SELECT name, good_size FROM warc_files WHERE status='open'"))
+        for name, good in known.items():
+            open_path = self.warc_dir / f"{name}.open"
+            if not open_path.exists():
+                if (self.warc_dir / name).exists():
+                    self._on_close(name)
+                continue
+            size, cut = recover_open_file(open_path, good)
+            if cut:
+                self.emit({"time": now_iso(), "url": None, "outcome": "resume", "warc_file": name,
+                           "reason": f"cut {name}.open back to its last committed record at byte {size}"})
+            with self.state.transaction() as db:
+                lost = db.execute("SELECT url FROM fetches WHERE warc_file=? AND warc_offset>=?", (name, size)).fetchall()
+                for (url,) in lost:
+                    db.execute("DELETE FROM fetches WHERE url=?", (url,))
+                    db.execute("UPDATE urls SET status='queued', outcome=NULL WHERE url=?", (url,))
+                db.execute("UPDATE warc_files SET good_size=? WHERE name=?", (size, name))
+            os.replace(open_path, self.warc_dir / name)
+            self._on_close(name)
+        for stray in sorted(self.warc_dir.glob("*.open")):
+            if stray.name[:-5] not in known:
+                stray.unlink()
+
+    def next_serial(self) -> int:
+        serials = [int(m.group(1)) for (name,) in self.state.q("SELECT name FROM warc_files")
+                   if (m := re.search(r"-(\d{5})-[^-]*\.warc\.gz$", name))]
+        return max(serials, default=0) + 1
+
+    # frontier ---------------------------------------------------------------------------------
+    def platform_of(self, host: str) -> str:
+        if host == self.wp_host:
+            return "wordpress"
+        if host in self.blogs:
+            return "tumblr"
+        return ""
+
+    def consider(self, db, link: Link, via: str | None, depth: int, hop: int | None = None,
+                 log: list | None = None, pushes: list | None = None, force_queue: bool = False) -> None:
+        """Queue, hold or skip one discovered URL (each skip counted and logged once)."""
+        url = link.url
+        status = db.execute("SELECT status, priority, outcome FROM urls WHERE url=?", (url,)).fetchone()
+        if status is not None and force_queue and status[0] == "skipped" and status[2] == "limit":
+            db.execute("UPDATE urls SET status='held', outcome=NULL, reason=NULL WHERE url=?", (url,))
+            status = ("held", status[1], None)
+        if status is not None:
+            if force_queue and status[0] in ("held", "queued") and (status[0] == "held" or status[1] > link.priority):
+                db.execute("UPDATE urls SET status='queued', priority=?, hop=COALESCE(?, hop) WHERE url=?",
+                           (link.priority, hop, url))
+                entry = self.state_entry(db, url)
+                pushes.append(entry)
+            return
+        entry = UrlEntry(url, link.priority, via, link.discovered_by, depth, hop, link.requisite, link.trusted)
+
+        def skipped(outcome: str, reason: str, key: str) -> None:
+            self.state.add_url(db, entry, status="skipped")
+            db.execute("UPDATE urls SET outcome=?, reason=? WHERE url=?", (outcome, reason, url))
+            self.state.skip(db, key)
+            if log is not None:
+                log.append(self.log_line(url, outcome, reason=reason, via=via, discovered_by=link.discovered_by,
+                                         depth=depth))
+
+        decision = self.scope.check(url, requisite=link.requisite)
+        if not decision.allowed:
+            return skipped("out_of_scope", decision.reason, "out_of_scope")
+        trap = self.traps.check(url, trusted=link.trusted)
+        if trap:
+            return skipped("trap", f"trap rule {trap}", f"trap:{trap}")
+        if self.cfg.limits.max_depth and depth > self.cfg.limits.max_depth:
+            return skipped("limit", f"depth {depth} > limits.max_depth", "limit:max_depth")
+        if (self.chain.holding() and link.chain_member and not force_queue
+                and not link.discovered_by.startswith("chain")):
+            self.state.add_url(db, entry, status="held")
+            return
+        self.state.add_url(db, entry, status="queued")
+        if pushes is not None:
+            pushes.append(entry)
+
+    def state_entry(self, db, url: str) -> UrlEntry:
+        r = db.execute("SELECT url, priority, via, discovered_by, depth, hop, requisite, trusted FROM urls"
+                       " WHERE url=?", (url,)).fetchone()
+        return UrlEntry(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]))
+
+    def release_held(self) -> int:
+        with self.commit_lock:
+            with self.state.transaction() as db:
+                rows = db.execute("SELECT url FROM urls WHERE status='held'").fetchall()
+                db.execute("UPDATE urls SET status='queued' WHERE status='held'")
+                entries = [self.state_entry(db, url) for (url,) in rows]
+        for entry in entries:
+            self.sched.push(entry)
+        return len(entries)
+
+    # logging ----------------------------------------------------------------------------------
+    def log_line(self, url: str, outcome: str, **fields: Any) -> dict[str, Any]:
+        line = {"time": now_iso(), "url": url, "outcome": outcome, "reason": "", "status": None, "bytes": None,
+                "payload_digest": None, "via": None, "discovered_by": None, "depth": None, "hop": None,
+                "warc_file": None, "warc_offset": None, "attempt": None}
+        line.update(fields)
+        return line
+
+    def emit(self, *lines: dict[str, Any]) -> None:
+        for line in lines:
+            self.log_fh.write(json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n")
+        self.log_fh.flush()
+        for line in lines:
+            self.progress.event(line)
+
+    # fetching ---------------------------------------------------------------------------------
+    def fetch_with_retries(self, url: str, entry: UrlEntry | None) -> tuple[Exchange | None, FetchError | None, int]:
+        net = self.cfg.network
+        attempt = 0
+        while True:
+            attempt += 1
+            with self.commit_lock:
+                with self.state.transaction() as db:
+                    self.state.bump(db, "requests")
+            try:
+                ex = self.fetcher.fetch(url)
+            except FetchError as exc:
+                if exc.retryable and attempt <= net.retries and not self.sched.stopped:
+                    wait = min(net.max_backoff, net.backoff * 2 ** (attempt - 1))
+                    self._log_retry(url, entry, attempt, None, f"{exc}; retrying in {wait:g}s")
+                    time.sleep(wait)
+                    continue
+                return None, exc, attempt
+            if ex.status in RETRY_STATUSES and attempt <= net.retries and not self.sched.stopped:
+                wait = net.backoff * 2 ** (attempt - 1)
+                after = retry_after_seconds(ex.header("Retry-After"))
+                if after is not None:
+                    wait = max(wait, after)
+                wait = min(wait, net.max_retry_after if after is not None else net.max_backoff)
+                ex.close()
+                self._log_retry(url, entry, attempt, ex.status,
+                                f"HTTP {ex.status}" + (f", Retry-After {ex.header('Retry-After')}" if after is not None
+                                                       else "") + f"; retrying in {wait:g}s")
+                time.sleep(wait)
+                continue
+            return ex, None, attempt
+
+    def _log_retry(self, url: str, entry: UrlEntry | None, attempt: int, status: int | None, reason: str) -> None:
+        with self.commit_lock:
+            with self.state.transaction() as db:
+                self.state.bump(db, "retries")
+            self.emit(self.log_line(url, "retry", reason=reason, status=status, attempt=attempt,
+                                    via=entry.via if entry else None,
+                                    discovered_by=entry.discovered_by if entry else "robots"))
+
+    def analyse(self, ex: Exchange) -> PageAnalysis:
+        host = urlsplit(ex.url).netloc
+        platform = self.platform_of(host)
+        ctype = ex.content_type
+        content = ex.content
+        result = PageAnalysis()
+        if content is None or not (200 <= ex.status < 300):
+            return result
+        path = urlsplit(ex.url).path
+        if "html" in ctype:
+            tree = parse_html(content, ex.url)
+            if tree is None:
+                return result
+            links = html_links(tree, ex.url)
+            if platform == "wordpress":
+                return wordpress.analyse_html(tree, ex.url, links, self.cfg.wordpress)
+            if platform == "tumblr":
+                return tumblr.analyse_html(tree, ex.url, links, self.cfg.tumblr)
+            result.links = links
+        elif "xml" in ctype or "rss" in ctype or "atom" in ctype:
+            root = parse_xml(content)
+            if root is None:
+                return result
+            if platform == "tumblr" and path.startswith("/api/read"):
+                return tumblr.analyse_api(root, ex.url, self.cfg.tumblr)
+            links = xml_links(root, ex.url)
+            if platform == "wordpress":
+                settings = self.cfg.wordpress
+                links = [Link(l.url, l.discovered_by, l.requisite,
+                              not l.requisite and wordpress.is_post_url(l.url, settings)
+                              and urlsplit(l.url).netloc == host and not urlsplit(l.url).query,
+                              l.priority, l.trusted) for l in links]
+            result.links = links
+        elif ctype == "text/css":
+            result.links = css_links(content, ex.url)
+        return result
+
+    def run_task(self, task: Task) -> None:
+        try:
+            if task.kind == "robots":
+                self.fetch_robots(task)
+            else:
+                self.fetch_url(task)
+        except Exception as exc:  # a bug must not hang the crawl: record it and go on
+            self.errors.append(exc)
+            self.emit(self.log_line(task.url, "network_error", reason=f"internal error: {exc!r}"))
+            if task.kind == "robots":
+                self.sched.set_robots(task.host, policy_from_response(task.host, None, b""), 0)
+        finally:
+            self.sched.release(task.host)
+
+    def fetch_robots(self, task: Task) -> None:
+        ex, err, attempt = self.fetch_with_retries(task.url, None)
+        policy = policy_from_response(task.host, ex.status if ex else None, ex.content or b"" if ex else b"")
+        if ex is not None and ex.content is None and ex.status == 200:
+            policy = policy_from_response(task.host, 200, b"")
+        if not self.respect_robots:
+            policy.parser = None
+            policy.disallow_all = False
+            policy.note += " (ignored: --ignore-robots)"
+        delay = policy.crawl_delay(self.cfg.harvest.user_agent) if self.respect_robots else 0.0
+        pushes: list[UrlEntry] = []
+        with self.commit_lock:
+            with self.state.transaction() as db:
+                db.execute("INSERT OR REPLACE INTO hosts VALUES (?, ?, ?, ?, ?)",
+                           (task.host, policy.note + (f"; Crawl-delay {delay:g}s" if delay else ""),
+                            ex.status if ex else None, (ex.content or b"") if ex else b"",
+                            urlsplit(task.url).scheme))
+                self.state.add_url(db, UrlEntry(task.url, 0, None, "robots", 0, None, False, True), status="done")
+            if ex is not None:
+                analysis = PageAnalysis()
+                if self.platform_of(task.host) == "wordpress" and self.cfg.wordpress.sitemaps:
+                    for sm in policy.sitemaps():
+                        target = normalize(sm, task.url)
+                        if target:
+                            analysis.links.append(Link(target, "robots:sitemap", priority=PRIORITY_LISTING,
+                                                       trusted=True))
+                self.commit(ex, UrlEntry(task.url, 0, None, "robots", 0, None, False, True), analysis, attempt,
+                            pushes)
+            else:
+                self.commit_failure(task.url, UrlEntry(task.url, 0, None, "robots", 0, None, False, True), err,
+                                    attempt)
+        self.sched.set_robots(task.host, policy, delay)
+        for entry in pushes:
+            self.sched.push(entry)
+
+    def restore_robots(self) -> None:
+        """Policies fetched before an interruption: robots.txt is not asked for again on resume."""
+        for host, _, status, body, scheme in self.state.q("SELECT host, robots, status, body, scheme FROM hosts"):
+            policy = policy_from_response(host, status, body or b"")
+            if not self.respect_robots:
+                policy.parser, policy.disallow_all = None, False
+            delay = policy.crawl_delay(self.cfg.harvest.user_agent) if self.respect_robots else 0.0
+            self.sched.set_robots(host, policy, delay, scheme or "http")
+
+    def fetch_url(self, task: Task) -> None:
+        entry = task.entry
+        if self.state.url_status(entry.url) != "queued":
+            return
+        policy = self.sched.robots_of(task.host)
+        if policy is not None and self.respect_robots and not policy.allowed(entry.url, self.cfg.harvest.user_agent):
+            with self.commit_lock:
+                with self.state.transaction() as db:
+                    db.execute("UPDATE urls SET status='skipped', outcome='robots', reason=? WHERE url=?",
+                               (policy.note, entry.url))
+                    self.state.skip(db, "robots")
+                    self.chain.on_failure(db, entry.url, "error")
+                self.emit(self.log_line(entry.url, "robots", reason=f"disallowed by robots.txt ({policy.note})",
+                                        via=entry.via, discovered_by=entry.discovered_by, depth=entry.depth,
+                                        hop=entry.hop))
+            return
+        max_pages = self.cfg.limits.max_pages
+        if max_pages and self.state.counters().get("responses", 0) >= max_pages:
+            self.limit_hit = True
+            return
+        ex, err, attempt = self.fetch_with_retries(entry.url, entry)
+        pushes: list[UrlEntry] = []
+        with self.commit_lock:
+            if ex is None:
+                self.commit_failure(entry.url, entry, err, attempt)
+            else:
+                analysis = self.analyse(ex)
+                self.commit(ex, entry, analysis, attempt, pushes)
+        for e in pushes:
+            self.sched.push(e)
+
+    def commit_failure(self, url: str, entry: UrlEntry, err: FetchError | None, attempt: int) -> None:
+        outcome = err.outcome if err else "network_error"
+        with self.state.transaction() as db:
+            db.execute("UPDATE urls SET status='failed', outcome=?, reason=? WHERE url=?", (outcome, str(err), url))
+            self.state.bump(db, "errors")
+            self.state.skip(db, outcome)
+            self.chain.on_failure(db, url, "error")
+        self.emit(self.log_line(url, outcome, reason=str(err), via=entry.via, discovered_by=entry.discovered_by,
+                                depth=entry.depth, hop=entry.hop, attempt=attempt))
+
+    def commit(self, ex: Exchange, entry: UrlEntry, analysis: PageAnalysis, attempt: int,
+               pushes: list[UrlEntry]) -> None:
+        """Write the exchange and its metadata, then record everything it taught us (caller holds commit_lock)."""
+        writer = self.writer
+        url = ex.url
+        revisit_of = None
+        if self.cfg.warc.revisits and 200 <= ex.status < 300 and ex.entity_length > 0:
+            row = self.state.q("SELECT url, date, record_id FROM digests WHERE payload_digest=?", (ex.payload_digest,))
+            if row and row[0][0] != url:
+                revisit_of = row[0]
+        outcome, reason = "fetched", ""
+        if revisit_of:
+            outcome, reason = "revisit", f"same payload as {revisit_of[0]}"
+        elif 300 <= ex.status < 400:
+            outcome = "redirect"
+        elif ex.status >= 400:
+            outcome, reason = "http_error", f"HTTP {ex.status} {ex.reason}".strip()
+        if ex.content_note:
+            reason = ex.content_note
+            if "exceeds" in ex.content_note:
+                outcome = "too_large"
+        links = list(analysis.links)
+        location = None
+        if 300 <= ex.status < 400 and ex.header("Location"):
+            location = normalize(ex.header("Location"), url)
+            if location:
+                links.append(Link(location, "redirect", requisite=entry.requisite, chain_member=False,
+                                  priority=min(entry.priority, PRIORITY_LISTING), trusted=True))
+                if self.state.known(location):
+                    reason = f"redirect to {location}, already seen (redirect loop or duplicate); not followed again"
+                else:
+                    reason = f"redirect to {location}"
+        hop = self.chain.hop_for(url, analysis)
+        resp_ref, _ = writer.write_exchange(ex, revisit_of=revisit_of)
+        outlinks = sorted({l.url for l in links})
+        meta = {"via": entry.via, "discovered_by": entry.discovered_by, "depth": entry.depth,
+                "outlinks": outlinks, "chain_hop": hop}
+        writer.write_metadata(url, resp_ref.record_id, meta, ex.date)
+        writer.flush()
+        log: list[dict] = []
+        with self.state.transaction() as db:
+            db.execute("UPDATE urls SET status='done', outcome=?, reason=? WHERE url=?", (outcome, reason, url))
+            db.execute("INSERT OR REPLACE INTO fetches VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (url, ex.status, outcome, resp_ref.warc_file, resp_ref.offset, resp_ref.length,
+                        resp_ref.record_id, ex.payload_digest, ex.date.strftime("%Y-%m-%dT%H:%M:%SZ"), ex.body_length))
+            if not revisit_of and ex.entity_length > 0 and 200 <= ex.status < 300:
+                db.execute("INSERT OR IGNORE INTO digests VALUES (?,?,?,?)",
+                           (ex.payload_digest, url, ex.date.strftime("%Y-%m-%dT%H:%M:%SZ"), resp_ref.record_id))
+            self.state.bump(db, "responses")
+            self.state.bump(db, "bytes", ex.record_length)
+            self.state.bump(db, f"outcome:{outcome}")
+            if ex.status >= 400:
+                self.state.bump(db, "errors")
+            if analysis.last_page:
+                self.traps.set_last_page(*analysis.last_page)
+            for link in links:
+                self.consider(db, link, url, (entry.depth or 0) + 1, log=log, pushes=pushes)
+            db.execute("UPDATE warc_files SET good_size=? WHERE name=?", (writer.size(), resp_ref.warc_file))
+            self.chain.on_fetched(db, ex, entry, analysis, resp_ref.record_id, location, pushes)
+        self.emit(self.log_line(url, outcome, reason=reason, status=ex.status, bytes=ex.body_length,
+                                payload_digest=ex.payload_digest, via=entry.via, discovered_by=entry.discovered_by,
+                                depth=entry.depth, hop=hop["position"] if hop else None,
+                                warc_file=resp_ref.warc_file, warc_offset=resp_ref.offset, attempt=attempt), *log)
+        ex.close()
+        writer.maybe_rotate()
+
+    # main loop --------------------------------------------------------------------------------
+    def seed(self) -> None:
+        links: list[Link] = []
+        if self.cfg.wordpress.site:
+            links.extend(wordpress.seeds(self.cfg.wordpress))
+        if self.cfg.tumblr.blogs:
+            links.extend(tumblr.seeds(self.cfg.tumblr))
+        pushes: list[UrlEntry] = []
+        log: list[dict] = []
+        with self.commit_lock:
+            with self.state.transaction() as db:
+                self.state.set_meta(db, "started", now_iso())
+                self.chain.init(db)
+                for link in links:
+                    self.consider(db, link, None, 0, log=log, pushes=pushes)
+        self.emit(*log)
+        for entry in pushes:
+            self.sched.push(entry)
+
+    def worker(self) -> None:
+        while not self.sched.stopped:
+            task = self.sched.next_task(0.5)
+            if task is None:
+                continue
+            self.run_task(task)
+            self.progress.update(self.snapshot())
+
+    def snapshot(self) -> dict[str, Any]:
+        counters = self.state.counters()
+        return {"responses": counters.get("responses", 0), "bytes": counters.get("bytes", 0),
+                "errors": counters.get("errors", 0), "queue": self.sched.pending(),
+                "chain": self.chain.position}
+
+    def run(self) -> HarvestResult:
+        cfg = self.cfg
+        self.recover()
+        (self.hdir / "config.toml").write_text(dump_toml(cfg), encoding="utf-8")
+        self.writer = RotatingWarcWriter(self.warc_dir, cfg.warc_prefix, cfg.warc.max_size, self.warcinfo(),
+                                         next_serial=self.next_serial(), on_open=self._on_open,
+                                         on_close=self._on_close)
+        if self.fresh or self.state.get_meta("started") is None:
+            self.seed()
+        else:
+            self.chain.load()
+            self.restore_robots()
+            for entry in self.state.entries("queued"):
+                self.sched.push(entry)
+        threads = [threading.Thread(target=self.worker, name=f"fetch-{i}", daemon=True)
+                   for i in range(cfg.politeness.concurrency)]
+        self.progress.start()
+        for t in threads:
+            t.start()
+        try:
+            while True:
+                if self.sched.wait_idle(1.0):
+                    if self.chain.on_idle():
+                        continue
+                    if self.release_held():
+                        continue
+                    if self.sched.wait_idle(0.05):
+                        break
+                if self.limit_hit:
+                    break
+        finally:
+            self.sched.stop()
+            for t in threads:
+                t.join()
+            self.progress.stop()
+            with self.commit_lock:
+                self.writer.close()
+            self.fetcher.close()
+        summary = self.write_summary()
+        self.log_fh.close()
+        self.state.close()
+        return HarvestResult(self.out, summary, summary["counters"], summary["skips"], summary["chain"],
+                             summary["warc_files"])
+
+    def write_summary(self) -> dict[str, Any]:
+        with self.state.transaction() as db:
+            self.state.set_meta(db, "finished", now_iso())
+        files = sorted(n for (n,) in self.state.q("SELECT name FROM warc_files WHERE status='closed'"))
+        hosts = dict(self.state.q("SELECT host, robots FROM hosts ORDER BY host"))
+        summary = {
+            "started": self.state.get_meta("started"),
+            "finished": self.state.get_meta("finished"),
+            "tool_version": tool_version(),
+            "config": self.config_dict(),
+            "scope": {"hosts": sorted(self.scope.hosts), "media_hosts": list(self.scope.media_patterns),
+                      "include": list(self.cfg.scope.include), "exclude": list(self.cfg.scope.exclude)},
+            "robots_policy": {"respected": self.respect_robots, "hosts": hosts},
+            "counters": self.state.counters(),
+            "skips": self.state.skips(),
+            "chain": self.chain.summary(),
+            "warc_files": files,
+            "limit_reached": self.limit_hit,
+            "internal_errors": [repr(e) for e in self.errors],
+        }
+        (self.hdir / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False)
+                                                + "\n", encoding="utf-8")
+        self.progress.final(summary)
+        return summary
+
+
+def harvest(cfg: HarvestConfig, out_dir, resume: bool = False, ignore_robots: bool = False) -> HarvestResult:
+    """Run (or resume) a harvest into OUT/harvest; returns counters, chain summary and WARC names."""
+    return Harvester(cfg, Path(out_dir), resume=resume, ignore_robots=ignore_robots).run()

@@ -1,0 +1,78 @@
+"""Progress: a rich live bar on a terminal, plain periodic lines otherwise, nothing when quiet."""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import Any
+
+
+def _human(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
+
+
+class Progress:
+    def __init__(self, mode: str = "auto", interval: float = 5.0, stream=None):
+        self.stream = stream or sys.stderr
+        if mode == "auto":
+            mode = "bar" if getattr(self.stream, "isatty", lambda: False)() else "plain"
+        self.mode = mode
+        self.interval = interval
+        self.snap: dict[str, Any] = {}
+        self.t0 = time.monotonic()
+        self._last = 0.0
+        self._bar = None
+        self._task = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self.t0 = time.monotonic()
+        if self.mode == "bar":
+            from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+            self._bar = RichProgress(TextColumn("[bold]harvest"), BarColumn(), TextColumn("{task.description}"),
+                                     TimeElapsedColumn(), transient=False)
+            self._bar.start()
+            self._task = self._bar.add_task("starting", total=None)
+
+    def _line(self) -> str:
+        s = self.snap
+        rate = s.get("responses", 0) / max(0.001, time.monotonic() - self.t0)
+        return (f"pages {s.get('responses', 0)}  {_human(s.get('bytes', 0))}  {rate:.1f}/s  "
+                f"queue {s.get('queue', 0)}  errors {s.get('errors', 0)}  chain {s.get('chain', 0)}")
+
+    def update(self, snap: dict[str, Any]) -> None:
+        with self._lock:
+            self.snap = snap
+            now = time.monotonic()
+            if self.mode == "bar" and self._bar is not None:
+                self._bar.update(self._task, description=self._line(),
+                                 completed=snap.get("responses", 0),
+                                 total=snap.get("responses", 0) + snap.get("queue", 0))
+            elif self.mode == "plain" and now - self._last >= self.interval:
+                self._last = now
+                print(f"wparchive harvest: {self._line()}", file=self.stream, flush=True)
+
+    def event(self, line: dict[str, Any]) -> None:
+        if self.mode == "plain" and line.get("outcome") in ("network_error", "too_large"):
+            print(f"wparchive harvest: {line['outcome']}: {line.get('url')}: {line.get('reason')}",
+                  file=self.stream, flush=True)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def final(self, summary: dict[str, Any]) -> None:
+        if self.mode == "quiet":
+            return
+        c = summary["counters"]
+        chain = summary["chain"]
+        print(f"wparchive harvest: done: {c.get('responses', 0)} responses, {c.get('requests', 0)} requests, "
+              f"{_human(c.get('bytes', 0))}, {c.get('errors', 0)} errors, {c.get('retries', 0)} retries; "
+              f"chain {chain.get('length', 0)} posts from {chain.get('start')} "
+              f"({len(chain.get('breaks', []))} breaks); skipped {sum(summary['skips'].values())}; "
+              f"{len(summary['warc_files'])} WARC file(s)", file=self.stream, flush=True)

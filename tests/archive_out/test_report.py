@@ -1,0 +1,118 @@
+"""The completeness report: COMPLETE when every route agrees, otherwise INCOMPLETE with named reasons."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+from archive_out import build_report
+from archive_out.report.completeness import assemble, corpus_view, crawl_view, norm_url
+from out_synth import IMAGE, POSTS, build_out
+
+SITE = "projektbesok.se"
+
+
+def _site(report, host=SITE):
+    return next(s for s in report.data["sites"] if s["host"] == host)
+
+
+def test_full_archive_is_complete_with_counts(synth_out):
+    report = build_report(synth_out.root)
+
+    assert report.verdict == "COMPLETE", report.reasons
+    site = _site(report)
+    assert site["posts"] == 3 and site["chain"]["length"] == 3 and site["chain"]["hops"] == 2
+    assert site["images"] == {"referenced": 1, "captured": 1, "missing": []}
+    assert site["documents"]["referenced"] == 1 and site["documents"]["captured"] == 1
+    assert site["posts_per_month"] == {"2012-05": 1, "2012-09": 1, "2013-12": 1}
+    blog = report.data["blogs"][0]
+    assert (blog["posts"], blog["api_total"], blog["photos"]["captured"]) == (1, 1, 1)
+    crawl = report.data["crawl"]
+    assert crawl["traps"]["by_reason"] == {"calendar": 1} and crawl["out_of_scope"]["count"] == 1
+    assert report.data["totals"]["warc_files"] == 1 and report.data["totals"]["corpus"]["posts"] == 3
+    on_disk = json.loads(report.json_path.read_text(encoding="utf-8"))
+    assert on_disk["verdict"] == "COMPLETE"
+
+
+def test_post_skipped_by_the_chain_is_named_with_the_route_that_reached_it(tmp_path):
+    synth = build_out(tmp_path / "out", chain_skip=(2,))
+    skipped_url, skipped_title = POSTS[1][0], POSTS[1][1]
+
+    report = build_report(synth.root)
+
+    assert report.verdict == "INCOMPLETE"
+    reason = next(r for r in report.reasons if r["code"] == "not_on_chain")
+    assert skipped_title in reason["message"] and skipped_url in reason["message"]
+    assert "page:arkiv" in reason["message"]
+    item = reason["items"][0]
+    assert item["url"] == skipped_url and item["reached_via"] == ["page:arkiv"]
+    assert item["discovered_by"] == "listing:page:arkiv"
+    assert [r["code"] for r in report.reasons] == ["not_on_chain"]
+
+
+def test_post_unreachable_everywhere_is_named_with_the_listings_that_promise_it(tmp_path):
+    synth = build_out(tmp_path / "out", unreachable=(2,))
+    lost = POSTS[1][0]
+
+    report = build_report(synth.root)
+
+    assert report.verdict == "INCOMPLETE"
+    reason = next(r for r in report.reasons if r["code"] == "missing_posts")
+    assert lost in reason["message"] and "page:arkiv" in reason["message"]
+    assert reason["items"] == [{"url": lost, "title": None, "promised_by": ["page:arkiv"]}]
+    assert _site(report)["posts"] == 2
+    assert any(e["url"] == lost and e["status"] == 404 for e in report.data["crawl"]["http_errors"])
+
+
+def test_image_referenced_but_not_captured_makes_it_incomplete(tmp_path):
+    synth = build_out(tmp_path / "out", missing_image=True)
+
+    report = build_report(synth.root)
+
+    reason = next(r for r in report.reasons if r["code"] == "images_missing")
+    assert IMAGE in reason["message"]
+    assert _site(report)["images"]["missing"][0]["url"] == IMAGE
+
+
+def test_listing_total_larger_than_the_archive_is_a_reason():
+    posts = [{"id": f"wp:{SITE}:1", "url": POSTS[0][0], "title": "A", "published": "2012-05-29T10:00:00+02:00"}]
+    listings = [{"url": "http://projektbesok.se/arkiv/", "site": SITE, "listing_type": "page:arkiv",
+                 "names": [POSTS[0][0]], "total": 86}]
+    view = corpus_view(posts, [], [], [], listings)
+    summary = {"chain": {"start": POSTS[0][0], "hops": [], "length": 1, "breaks": []}}
+
+    report = assemble(summary, view, crawl_view([], set()), {})
+
+    assert report["verdict"] == "INCOMPLETE"
+    assert any(r["code"] == "listing_total_exceeds" and "86" in r["message"] for r in report["reasons"])
+
+
+def test_unbridged_chain_break_is_a_reason_and_a_bridged_one_is_not():
+    posts = [{"id": f"wp:{SITE}:{i}", "url": u, "title": t, "published": p} for i, (u, t, p, _) in enumerate(POSTS)]
+    hops = [{"position": 2, "from": POSTS[0][0], "to": POSTS[1][0], "found_by": "rel-next"},
+            {"position": 3, "from": POSTS[1][0], "to": POSTS[2][0], "found_by": "listing"}]
+    bridged = {"after_position": 2, "from": POSTS[1][0], "reason": "404", "bridged_to": POSTS[2][0], "bridged_via": "page:arkiv"}
+    view = corpus_view(posts, [], [], [], [])
+    for breaks, expected in (([bridged], "COMPLETE"), ([dict(bridged, bridged_to=None, bridged_via=None)], "INCOMPLETE")):
+        summary = {"chain": {"start": POSTS[0][0], "hops": hops, "length": 3, "breaks": breaks}}
+        assert assemble(summary, view, crawl_view([], set()), {})["verdict"] == expected
+
+
+def test_server_errors_that_were_retried_successfully_are_not_reasons():
+    log = [{"url": POSTS[0][0], "outcome": "http_error", "status": 503},
+           {"url": POSTS[0][0], "outcome": "retry", "status": 503},
+           {"url": POSTS[0][0], "outcome": "fetched", "status": 200},
+           {"url": "http://projektbesok.se/gone/", "outcome": "network_error", "status": None, "reason": "reset"}]
+    crawl = crawl_view(log, set())
+    assert crawl.retries == 1 and list(crawl.http_errors) == [norm_url("http://projektbesok.se/gone/")]
+
+
+def test_empty_corpus_is_never_complete():
+    report = assemble({}, corpus_view([], [], [], [], []), crawl_view([], set()), {})
+    assert report["verdict"] == "INCOMPLETE" and report["reasons"][0]["code"] == "empty"
+
+
+def test_report_html_is_self_contained(synth_out):
+    report = build_report(synth_out.root)
+    html = report.html_path.read_text(encoding="utf-8")
+    assert "<svg" in html and "COMPLETE" in html and "<table>" in html
+    assert "<script" not in html and 'src="http' not in html and "stylesheet" not in html

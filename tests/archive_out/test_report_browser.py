@@ -1,0 +1,55 @@
+"""report/index.html looked at in a real browser (Debian's chromium, headless), opened from disk."""
+from __future__ import annotations
+
+from lxml import html as lxml_html
+from PIL import Image
+
+from archive_helpers import chromium
+from archive_out import build_report
+from out_synth import POSTS, build_out
+
+VERDICT_COLOURS = {"COMPLETE": (0x1A, 0x7F, 0x37), "INCOMPLETE": (0xB3, 0x26, 0x1E)}
+
+
+def _rendered(report, tmp_path):
+    url = report.html_path.resolve().as_uri()
+    dom = chromium(url, "--dump-dom")
+    assert dom.returncode == 0, dom.stderr.decode(errors="replace")[-2000:]
+    shot = tmp_path / "shot.png"
+    png = chromium(url, "--window-size=1200,900", f"--screenshot={shot}")
+    assert png.returncode == 0 and shot.exists(), png.stderr.decode(errors="replace")[-2000:]
+    return lxml_html.fromstring(dom.stdout), Image.open(shot).convert("RGB")
+
+
+def _colour_pixels(image, colour, tolerance=6):
+    data = image.tobytes()
+    r, g, b = colour
+    return sum(1 for i in range(0, len(data), 3)
+               if abs(data[i] - r) <= tolerance and abs(data[i + 1] - g) <= tolerance and abs(data[i + 2] - b) <= tolerance)
+
+
+def test_browser_shows_complete_verdict_and_tables(synth_out, tmp_path):
+    report = build_report(synth_out.root)
+
+    dom, image = _rendered(report, tmp_path)
+
+    assert dom.xpath("string(//p[@id='verdict'])").strip() == "COMPLETE"
+    headers = [" ".join(t.split()) for t in dom.xpath("//table//th/text()")]
+    assert "posts archived" in headers and "route" in headers and "outcome" in headers
+    assert dom.xpath("count(//svg)") >= 2
+    assert _colour_pixels(image, VERDICT_COLOURS["COMPLETE"]) > 2000
+    assert _colour_pixels(image, VERDICT_COLOURS["INCOMPLETE"]) == 0
+
+
+def test_browser_shows_incomplete_verdict_and_the_reason(tmp_path):
+    synth = build_out(tmp_path / "out", chain_skip=(2,))
+    report = build_report(synth.root)
+
+    dom, image = _rendered(report, tmp_path)
+
+    assert dom.xpath("string(//p[@id='verdict'])").strip() == "INCOMPLETE"
+    reasons = " ".join(dom.xpath("//ul[@class='reasons']//text()"))
+    assert POSTS[1][0] in reasons and "not_on_chain" in reasons
+    skipped = dom.xpath("//table[caption='Posts the chain skipped']//tr/td[1]/a/@href")
+    assert skipped == [POSTS[1][0]]
+    assert _colour_pixels(image, VERDICT_COLOURS["INCOMPLETE"]) > 2000

@@ -1,0 +1,175 @@
+"""verify: an intact archive passes; each kind of damage is caught and named, each in its own test."""
+from __future__ import annotations
+
+import gzip
+import json
+import zipfile
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive_out import (ArchiveOutError, ChecksumMismatch, DigestMismatch, FileMissing, ProvenanceMismatch,
+                         SchemaViolation, UnreadableRecord, verify)
+from out_synth import IMAGE, POSTS, WARC_NAME
+
+
+def _member_of(warc_path, url):
+    """(offset, length) of the response record for url."""
+    with open(warc_path, "rb") as fh:
+        it = ArchiveIterator(fh)
+        for record in it:
+            if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") == url:
+                rid = record.rec_headers.get_header("WARC-Record-ID")
+                it.read_to_end()
+                return it.get_record_offset(), it.get_record_length(), rid
+    raise AssertionError(url)
+
+
+def _failures(result, kind):
+    return [f for f in result.failures if isinstance(f, kind)]
+
+
+def test_intact_archive_verifies_with_every_check_counted(packaged):
+    result = verify(packaged.root)
+    assert result.ok, [str(f) for f in result.failures]
+    assert result.checked["warc_records"] == 25
+    assert result.checked["provenance"] == result.checked["corpus_records"] == 9
+    assert result.checked["bag_files"] > 10 and result.checked["wacz_members"] == 3
+
+
+def test_flipped_byte_in_a_warc_record_is_named_with_expected_and_found_digest(packaged):
+    warc = packaged.warc
+    offset, length, rid = _member_of(warc, IMAGE)
+    data = bytearray(warc.read_bytes())
+    member = bytearray(gzip.decompress(bytes(data[offset:offset + length])))
+    member[-20] ^= 0x01
+    recompressed = gzip.compress(bytes(member))
+    warc.write_bytes(bytes(data[:offset]) + recompressed + bytes(data[offset + length:]))
+
+    result = verify(packaged.root)
+
+    assert not result.ok
+    damaged = [f for f in _failures(result, DigestMismatch) if f.file == f"harvest/warc/{WARC_NAME}"]
+    assert {f.detail for f in damaged} == {"WARC-Block-Digest", "WARC-Payload-Digest"}
+    assert all(rid in f.record and f"offset {offset}" in f.record for f in damaged)
+    assert all(f.expected != f.found and f.found.startswith("sha1:") for f in damaged)
+
+
+def test_flipped_byte_in_compressed_warc_bytes_is_caught(packaged):
+    warc = packaged.warc
+    offset, length, rid = _member_of(warc, POSTS[1][0])
+    data = bytearray(warc.read_bytes())
+    data[offset + length // 2] ^= 0x10
+    warc.write_bytes(bytes(data))
+
+    result = verify(packaged.root)
+
+    here = [f for f in result.failures if f.file == f"harvest/warc/{WARC_NAME}"]
+    assert any(isinstance(f, (DigestMismatch, UnreadableRecord)) for f in here), [str(f) for f in result.failures]
+    assert any(isinstance(f, ChecksumMismatch) and "manifest" in (f.detail or "") for f in here)
+
+
+def test_changed_json_field_in_the_corpus_is_named(packaged):
+    posts = packaged.root / "corpus" / "posts.jsonl"
+    lines = posts.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[1])
+    record["title"] = "Ändrad titel"
+    lines[1] = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    posts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = verify(packaged.root)
+
+    mismatches = _failures(result, ChecksumMismatch)
+    assert any(f.file == "corpus/posts.jsonl" and "manifest.json" in f.detail for f in mismatches)
+    assert any(f.file == "package/bag/data/corpus/posts.jsonl" for f in mismatches) is False
+
+
+def test_changed_capture_field_names_the_record_and_the_field(packaged):
+    posts = packaged.root / "corpus" / "posts.jsonl"
+    lines = posts.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["capture"]["payload_digest"] = "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    lines[0] = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    posts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = verify(packaged.root)
+
+    prov = _failures(result, ProvenanceMismatch)
+    assert len(prov) == 1
+    assert prov[0].file == "corpus/posts.jsonl" and record["id"] in prov[0].record
+    assert prov[0].expected == "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    assert prov[0].found == record and False or prov[0].found.startswith("sha1:")
+
+
+def test_record_that_breaks_the_schema_is_named(packaged):
+    media = packaged.root / "corpus" / "media.jsonl"
+    lines = media.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["kind"] = "bild"
+    lines[0] = json.dumps(record, sort_keys=True)
+    media.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = verify(packaged.root)
+
+    violations = _failures(result, SchemaViolation)
+    assert [(v.file, record["id"] in v.record) for v in violations] == [("corpus/media.jsonl", True)]
+    assert "kind" in violations[0].detail
+
+
+def test_deleted_warc_is_named_as_missing(packaged):
+    packaged.warc.unlink()
+
+    result = verify(packaged.root)
+
+    missing = _failures(result, FileMissing)
+    assert [f.file for f in missing] == [f"harvest/warc/{WARC_NAME}"]
+    assert any(isinstance(f, ProvenanceMismatch) and "no such WARC" in f.found for f in result.failures)
+
+
+def test_changed_bag_file_is_named_with_both_manifests(packaged):
+    target = packaged.root / "package" / "bag" / "data" / "harvest" / "summary.json"
+    target.write_text(target.read_text(encoding="utf-8").replace("obey", "ignore"), encoding="utf-8")
+
+    result = verify(packaged.root)
+
+    bad = _failures(result, ChecksumMismatch)
+    assert {(f.file, f.expected.split(":")[0]) for f in bad} == {
+        ("package/bag/data/harvest/summary.json", "sha256"), ("package/bag/data/harvest/summary.json", "sha512")}
+
+
+def test_bag_verified_on_its_own_names_the_changed_file(packaged):
+    target = packaged.root / "package" / "bag" / "data" / "corpus" / "pages.jsonl"
+    target.write_text('{"id": "x"}\n', encoding="utf-8")
+
+    result = verify(packaged.root / "package" / "bag")
+
+    assert result.kind == "bag" and not result.ok
+    assert any(isinstance(f, ChecksumMismatch) and f.file == "bag/data/corpus/pages.jsonl" for f in result.failures)
+
+
+def _corrupt_member(wacz_path, member_name):
+    with zipfile.ZipFile(wacz_path) as zf:
+        info = zf.getinfo(member_name)
+    data = bytearray(wacz_path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0xFF
+    wacz_path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("member", [f"archive/{WARC_NAME}", "pages/pages.jsonl"])
+def test_corrupted_wacz_member_is_named(packaged, member):
+    wacz = next((packaged.root / "package").glob("*.wacz"))
+    _corrupt_member(wacz, member)
+
+    result = verify(packaged.root)
+    alone = verify(wacz)
+
+    for res, prefix in ((result, f"package/{wacz.name}"), (alone, wacz.name)):
+        named = [f for f in res.failures if f.file == f"{prefix}!{member}"]
+        assert named and all(isinstance(f, ChecksumMismatch) for f in named), [str(f) for f in res.failures]
+    assert not any(f.file.startswith("harvest/") for f in result.failures)
+
+
+def test_verify_refuses_a_path_that_is_no_archive(tmp_path):
+    with pytest.raises(ArchiveOutError, match="not an output folder"):
+        verify(tmp_path)

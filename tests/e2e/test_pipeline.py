@@ -1,0 +1,179 @@
+"""`wparchive run` end to end against the replica: report, packages and verify on real harvests."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from e2e_helpers import run_against  # noqa: E402,I001
+from archive_helpers import venv_tool  # noqa: E402
+from archive_out import verify  # noqa: E402
+from replica import ReplicaConfig, ReplicaServer  # noqa: E402
+
+
+def listing_routes_naming(out: Path, url: str) -> set[str]:
+    """The listing types (as the report names routes) whose captured listings name url."""
+    routes = set()
+    with open(out / "corpus" / "listings.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            listing = json.loads(line)
+            if url in listing["names"]:
+                routes.add(listing["listing_type"])
+    return routes
+
+
+def load_report(out: Path) -> dict:
+    return json.loads((out / "report" / "completeness.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def gap_runs(tmp_path_factory):
+    """One harvest of a replica with post 5 left out of the chain and post 7 answering 404."""
+    with ReplicaServer(ReplicaConfig(chain_skip=(5,), unreachable=(7,)), port=0) as server:
+        out = tmp_path_factory.mktemp("gaps") / "out"
+        code, text = run_against(server, out)
+        yield out, code, text, server.ground_truth()
+
+
+def test_run_says_complete_with_counts_equal_to_the_ground_truth(pipeline):
+    out, code, text, truth = pipeline
+    report = load_report(out)
+
+    assert code == 0, text
+    assert "verdict: COMPLETE" in text and "verify:  OK" in text
+    assert report["verdict"] == "COMPLETE" and report["reasons"] == []
+    wp = truth["wordpress"]
+    site = next(s for s in report["sites"] if s["host"] == wp["host"])
+    assert site["posts"] == len(wp["posts"])
+    assert site["pages"] == len(wp["pages"])
+    assert site["chain"]["length"] == len(wp["chain"]) and site["chain"]["hops"] == len(wp["chain"]) - 1
+    assert site["chain"]["start"] == wp["first_post"]
+    assert site["documents"]["referenced"] == site["documents"]["captured"] == len(wp["documents"])
+    assert site["images"]["referenced"] == site["images"]["captured"] == len(wp["images"])
+    assert sum(site["posts_per_month"].values()) == len(wp["posts"])
+    blogs = {b["blog"]: b for b in report["blogs"]}
+    for name, blog in truth["tumblr"].items():
+        row = blogs[blog["host"]]
+        photos = sum(len(p["photos"]) for p in blog["posts"])
+        assert (row["posts"], row["api_total"], row["pagination"]) == (blog["total"],) * 3
+        assert row["photos"]["referenced"] == row["photos"]["captured"] == photos
+
+
+def test_real_clients_accept_the_packages(pipeline):
+    out = pipeline[0]
+    warcs = sorted((out / "harvest" / "warc").glob("*.warc.gz"))
+    check = subprocess.run([venv_tool("warcio"), "check", *map(str, warcs)], capture_output=True, text=True, timeout=600)
+    assert check.returncode == 0, check.stdout[-3000:]
+    wacz = next((out / "package").glob("*.wacz"))
+    valid = subprocess.run([venv_tool("wacz"), "validate", "-f", str(wacz)], capture_output=True, text=True, timeout=600)
+    assert valid.returncode == 0 and "Validation succeeded" in valid.stdout, valid.stdout[-3000:]
+    bag = subprocess.run([venv_tool("bagit.py"), "--validate", str(out / "package" / "bag")], capture_output=True,
+                         text=True, timeout=600)
+    assert bag.returncode == 0, bag.stderr[-3000:]
+    cdxj = subprocess.run([venv_tool("cdxj-indexer"), "--sort", "--records", "response,revisit,resource",
+                           *map(str, warcs)], capture_output=True, text=True, timeout=600)
+    assert cdxj.returncode == 0
+    assert (out / "package" / "index.cdxj").read_text(encoding="utf-8").splitlines() == cdxj.stdout.splitlines()
+
+
+def test_wacz_pages_list_every_post_and_tumblr_post(pipeline):
+    import zipfile
+
+    out, _, _, truth = pipeline
+    with zipfile.ZipFile(next((out / "package").glob("*.wacz"))) as zf:
+        pages = [json.loads(line) for line in zf.read("pages/pages.jsonl").decode("utf-8").splitlines()[1:]]
+    urls = {p["url"] for p in pages}
+    assert {p["url"] for p in truth["wordpress"]["posts"]} <= urls
+    assert {p["url"] for blog in truth["tumblr"].values() for p in blog["posts"]} <= urls
+    assert all(p["title"] and p["ts"] and p["text"] for p in pages if "/post/" not in p["url"])
+
+
+def test_verify_cli_exits_zero_on_the_intact_output(pipeline):
+    out = pipeline[0]
+    proc = subprocess.run([venv_tool("wparchive"), "verify", "--json", str(out)], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    result = json.loads(proc.stdout)
+    assert result["ok"] and result["failures"] == []
+    assert result["checked"]["provenance"] == result["checked"]["corpus_records"] > 100
+    assert result["checked"]["warc_records"] > 1000
+
+
+def test_resume_after_a_finished_run_redoes_nothing_but_verify(pipeline, replica):
+    out = pipeline[0]
+    before = (out / "package" / "index.cdxj").stat().st_mtime_ns
+    code, text = run_against(replica, out, resume=True)
+    assert code == 0, text
+    assert text.count("already finished") == 3
+    assert (out / "package" / "index.cdxj").stat().st_mtime_ns == before
+
+
+def test_run_refuses_an_existing_output_without_resume(pipeline, replica):
+    code, text = run_against(replica, pipeline[0])
+    assert code == 2 and "--resume" in text
+
+
+def test_post_left_out_of_the_chain_is_named_with_how_it_was_reached(gap_runs):
+    out, code, text, truth = gap_runs
+    skipped = next(p for p in truth["wordpress"]["posts"] if p["publication_position"] == 5)
+    report = load_report(out)
+
+    assert code == 1 and report["verdict"] == "INCOMPLETE"
+    reason = next(r for r in report["reasons"] if r["code"] == "not_on_chain")
+    assert skipped["title"] in reason["message"] and skipped["url"] in reason["message"]
+    item = next(i for i in reason["items"] if i["url"] == skipped["url"])
+    assert item["reached_via"] and set(item["reached_via"]) <= listing_routes_naming(out, skipped["url"])
+    assert all(route in reason["message"] for route in item["reached_via"])
+    assert skipped["title"] in text
+
+
+def test_post_unreachable_from_every_route_is_named_with_what_promised_it(gap_runs):
+    out, _, _, truth = gap_runs
+    lost = next(p for p in truth["wordpress"]["posts"] if p["publication_position"] == 7)
+    report = load_report(out)
+
+    reason = next(r for r in report["reasons"] if r["code"] == "missing_posts")
+    item = next(i for i in reason["items"] if i["url"] == lost["url"])
+    assert item["promised_by"] and set(item["promised_by"]) == listing_routes_naming(out, lost["url"])
+    assert lost["url"] in reason["message"]
+    site = report["sites"][0]
+    assert site["posts"] == len([p for p in truth["wordpress"]["posts"] if p["reachable"]])
+    assert any(e["url"] == lost["url"] and e["status"] == 404 for e in report["crawl"]["http_errors"])
+    assert verify(out).ok
+
+
+@pytest.mark.slow
+def test_run_killed_during_the_harvest_resumes_to_a_complete_verified_archive(replica, tmp_path):
+    import signal
+    import time
+
+    from e2e_helpers import CONFIG
+
+    out = tmp_path / "out"
+    cmd = [venv_tool("wparchive"), "run", CONFIG, "--out", str(out), "--proxy", replica.proxy_url]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    warc_dir = out / "harvest" / "warc"
+    while time.monotonic() < deadline and proc.poll() is None:
+        if warc_dir.exists() and sum(p.stat().st_size for p in warc_dir.iterdir()) > 300_000:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (out / "report").exists()
+
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 2 and "--resume" in again.stderr
+
+    resumed = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=600)
+
+    assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
+    assert "verdict: COMPLETE" in resumed.stdout and "verify:  OK" in resumed.stdout
+    truth = replica.ground_truth()
+    report = load_report(out)
+    assert report["sites"][0]["posts"] == len(truth["wordpress"]["posts"])
+    assert verify(out).ok

@@ -1,0 +1,70 @@
+"""kill -9 in the middle of a harvest, then --resume: same captures, no duplicates, valid WARCs."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from harvester import harvest, load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+TOML = ROOT / "replica" / "harvest.toml"
+
+
+def captured_counts(out: Path) -> Counter:
+    counts: Counter = Counter()
+    for path in sorted((out / "harvest" / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type in ("response", "revisit"):
+                    counts[rec.rec_headers.get_header("WARC-Target-URI")] += 1
+    return counts
+
+
+def fetched_lines(out: Path) -> int:
+    log = out / "harvest" / "crawl.log.jsonl"
+    if not log.exists():
+        return 0
+    return log.read_text(errors="replace").count('"outcome": "fetched"')
+
+
+def start_and_kill(out: Path, proxy: str, after: int) -> None:
+    cmd = [sys.executable, "-m", "wparchive", "harvest", str(TOML), "--out", str(out), "--proxy", proxy,
+           "--set", "progress.mode=quiet"]
+    if (out / "harvest" / "state.sqlite").exists():
+        cmd.append("--resume")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while fetched_lines(out) < after and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, f"harvest ended before {after} responses: {proc.stderr.read()[-1000:]!r}"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_points", [(25,), (300, 700)])
+def test_resume_after_kill_9_captures_what_an_uninterrupted_crawl_does(replica, harvested, tmp_path, kill_points):
+    out = tmp_path / "out"
+    for after in kill_points:
+        start_and_kill(out, replica.proxy_url, after)
+    assert list((out / "harvest" / "warc").glob("*.open")), "a killed harvest leaves its WARC open"
+    cfg = load_config(TOML, overrides=[f"network.proxy={replica.proxy_url}", "progress.mode=quiet"])
+    harvest(cfg, out, resume=True)
+
+    resumed, reference = captured_counts(out), captured_counts(harvested)
+    assert set(resumed) == set(reference)
+    assert [u for u, n in resumed.items() if n > 1] == []
+    assert not list((out / "harvest" / "warc").glob("*.open"))
+    files = sorted((out / "harvest" / "warc").glob("*.warc.gz"))
+    assert len(files) >= len(kill_points) + 1
+    proc = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", *map(str, files)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:]

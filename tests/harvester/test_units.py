@@ -1,0 +1,209 @@
+"""Pure parts of the harvester (config, traps, platform rules, decoding) and the wire-level client."""
+from __future__ import annotations
+
+import gzip
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harvester import ConfigError, load_config
+from harvester.config import WordPressSettings, parse_override
+from harvester.fetch import Fetcher, decode_content
+from harvester.links import parse_html, parse_xml
+from harvester.platforms import tumblr, wordpress
+from harvester.traps import TrapFilter, rule_match
+from harvester.config import TrapSettings, TRAP_RULES
+from harvester.warc import RotatingWarcWriter, complete_members_end, recover_open_file
+
+ROOT = Path(__file__).resolve().parents[2]
+TOML = ROOT / "replica" / "harvest.toml"
+
+
+def bin_(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+# config ----------------------------------------------------------------------------------------
+def test_overrides_are_toml_values_with_string_fallback():
+    assert parse_override("politeness.delay=0.5") == ("politeness", "delay", 0.5)
+    assert parse_override("wordpress.chain_start=http://x.se/a/") == ("wordpress", "chain_start", "http://x.se/a/")
+    cfg = load_config(TOML, overrides=["politeness.max_connections_per_host=4", "tumblr.blogs=[]"])
+    assert cfg.politeness.max_connections_per_host == 4 and cfg.tumblr.blogs == ()
+
+
+@pytest.mark.parametrize("override, key", [
+    ("politeness.delay=-1", "politeness.delay"),
+    ("politeness.dealy=1", "politeness.dealy"),
+    ("network.proxy=ftp://x", "network.proxy"),
+    ("traps.rules=['nope']", "traps.rules"),
+    ("wordpress.chain_start=somewhere", "wordpress.chain_start"),
+])
+def test_bad_settings_name_the_offending_key(override, key):
+    with pytest.raises(ConfigError) as info:
+        load_config(TOML, overrides=[override])
+    assert info.value.key == key
+
+
+def test_cli_exits_2_with_a_clear_message_on_bad_config(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[politeness]\ndelay = 'soon'\n")
+    proc = subprocess.run([sys.executable, "-m", "wparchive", "harvest", str(bad), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2
+    assert "politeness.delay" in proc.stderr and "expected a number" in proc.stderr
+
+
+def test_example_config_uses_auto_chain_start():
+    cfg = load_config(ROOT / "examples" / "besok.toml")
+    assert cfg.wordpress.chain_start == "auto" and len(cfg.tumblr.blogs) == 3
+
+
+# traps -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("url, rule", [
+    ("http://s.se/?m=201205", "calendar"),
+    ("http://s.se/2012/05/29/x/?replytocom=3#respond", "replytocom"),
+    ("http://s.se/wp-login.php?redirect_to=x", "login_admin"),
+    ("http://s.se/?s=bibliotek", "search"),
+    ("http://s.se/2012/05/29/x/feed/", "feed_fanout"),
+    ("http://s.se/category/teknik/feed/", "feed_fanout"),
+    ("http://s.se/?p=219&preview=true", "preview"),
+    ("http://s.se/x/?share=facebook", "share"),
+])
+def test_trap_rules_name_their_reason(url, rule):
+    assert rule_match(url, frozenset(TRAP_RULES)) == rule
+
+
+def test_site_feed_and_ordinary_pages_are_not_traps():
+    for url in ("http://s.se/feed/", "http://s.se/comments/feed/", "http://s.se/2012/05/29/x/", "http://s.se/?p=40"):
+        assert rule_match(url, frozenset(TRAP_RULES)) is None
+
+
+def test_query_explosion_and_pages_beyond_the_last_are_cut():
+    traps = TrapFilter(TrapSettings(max_query_variants=3))
+    assert [traps.check(f"http://s.se/x?id={i}") for i in range(5)] == [None, None, None,
+                                                                        "query_explosion", "query_explosion"]
+    traps.set_last_page("s.se/arkiv/", 4)
+    assert traps.check("http://s.se/arkiv/page/4/") is None
+    assert traps.check("http://s.se/arkiv/page/5/") == "page_beyond_last"
+
+
+# platforms -------------------------------------------------------------------------------------
+SINGLE = b"""<html><head><link rel="shortlink" href="/?p=7"></head>
+<body class="single postid-7"><article><time class="entry-date" datetime="2012-06-01T10:00:00+02:00">1 juni</time>
+<img src="/wp-content/uploads/2012/06/bild-300x225.jpg"></article>
+<nav class="navigation-post"><div class="nav-previous"><a href="/2012/05/01/a/">&larr; F\xc3\xb6reg\xc3\xa5ende</a></div>
+<div class="nav-next"><a href="/2012/07/01/c/">N\xc3\xa4sta &rarr;</a></div></nav></body></html>"""
+
+
+def test_next_link_found_by_text_when_rel_is_missing():
+    tree = parse_html(SINGLE, "http://s.se/2012/06/01/b/")
+    settings = WordPressSettings(site="http://s.se/")
+    assert wordpress.find_adjacent(tree, "http://s.se/2012/06/01/b/", settings, "next") == \
+        ("http://s.se/2012/07/01/c/", "nav-text")
+    assert wordpress.find_adjacent(tree, "http://s.se/2012/06/01/b/", settings, "prev")[0] == "http://s.se/2012/05/01/a/"
+
+
+def test_rel_next_in_post_navigation_wins_over_text():
+    html = SINGLE.replace(b'<a href="/2012/07/01/c/">', b'<a rel="next" href="/2012/07/02/d/">')
+    tree = parse_html(html, "http://s.se/2012/06/01/b/")
+    found = wordpress.find_adjacent(tree, "http://s.se/2012/06/01/b/", WordPressSettings(site="http://s.se/"), "next")
+    assert found == ("http://s.se/2012/07/02/d/", "nav-rel-next")
+
+
+def test_size_variants_lead_to_the_original_upload():
+    assert wordpress.original_image("http://s.se/wp-content/uploads/2012/06/bild-300x225.jpg") == \
+        "http://s.se/wp-content/uploads/2012/06/bild.jpg"
+    assert wordpress.original_image("http://s.se/wp-content/uploads/2012/06/bild.jpg") is None
+    tree = parse_html(SINGLE, "http://s.se/2012/06/01/b/")
+    from harvester.links import html_links
+    url = "http://s.se/2012/06/01/b/"
+    analysis = wordpress.analyse_html(tree, url, html_links(tree, url), WordPressSettings(site="http://s.se/"))
+    assert analysis.is_post and analysis.published.startswith("2012-06-01")
+    assert "http://s.se/wp-content/uploads/2012/06/bild.jpg" in {l.url for l in analysis.links}
+
+
+API = b"""<?xml version="1.0" encoding="UTF-8"?><tumblr version="1.0"><tumblelog name="b"/>
+<posts start="0" total="120"><post id="1" url="http://b.tumblr.com/post/1" url-with-slug="http://b.tumblr.com/post/1/x" type="photo">
+<photo-url max-width="1280">http://41.media.tumblr.com/a/p_1280.jpg</photo-url>
+<photo-url max-width="500">http://41.media.tumblr.com/a/p_500.jpg</photo-url>
+<photoset><photo offset="o1"><photo-url max-width="400">http://41.media.tumblr.com/a/q_400.jpg</photo-url>
+<photo-url max-width="1280">http://41.media.tumblr.com/a/q_1280.jpg</photo-url></photo></photoset></post></posts></tumblr>"""
+
+
+def test_tumblr_api_gives_largest_photos_and_pages_until_total():
+    url = "http://b.tumblr.com/api/read?start=0&num=50"
+    result = tumblr.analyse_api(parse_xml(API), url, load_config(TOML).tumblr)
+    urls = {l.url: l.discovered_by for l in result.links}
+    assert urls["http://b.tumblr.com/post/1/x"] == "tumblr:api-post"
+    assert {u for u, how in urls.items() if how == "tumblr:largest-photo"} == {
+        "http://41.media.tumblr.com/a/p_1280.jpg", "http://41.media.tumblr.com/a/q_1280.jpg"}
+    assert urls["http://b.tumblr.com/api/read?start=50&num=50"] == "tumblr:api-next"
+    last = tumblr.analyse_api(parse_xml(API), "http://b.tumblr.com/api/read?start=100&num=50",
+                              load_config(TOML).tumblr)
+    assert not [l for l in last.links if l.discovered_by == "tumblr:api-next"]
+
+
+def test_xml_entities_are_never_expanded():
+    evil = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><link>&x;</link></rss>'
+    root = parse_xml(evil)
+    assert "root:" not in (root.findtext("link") or "")
+
+
+def test_decompression_is_capped_so_a_gzip_bomb_cannot_fill_memory():
+    bomb = gzip.compress(b"\0" * 50_000_000)
+    content, note = decode_content(io.BytesIO(bomb), "gzip", 1_000_000)
+    assert content is None and "gzip bomb" in note
+    content, note = decode_content(io.BytesIO(gzip.compress(b"hej")), "gzip", 1_000_000)
+    assert content == b"hej" and note == ""
+
+
+# wire level and WARC ---------------------------------------------------------------------------
+def capture(tmp_path: Path, chunked: bool) -> tuple[Path, object]:
+    from replica import ReplicaConfig, ReplicaServer
+
+    with ReplicaServer(ReplicaConfig(chunked=chunked), port=0) as srv:
+        url = srv.ground_truth()["wordpress"]["posts"][0]["url"]
+        ex = Fetcher("wparchive-test (+mailto:test@example.org)", srv.proxy_url, accept_encoding="identity").fetch(url)
+    writer = RotatingWarcWriter(tmp_path / ("chunked" if chunked else "plain"), "t", 10**9, {"software": "test"})
+    writer.write_exchange(ex)
+    writer.close()
+    return next((tmp_path / ("chunked" if chunked else "plain")).glob("*.warc.gz")), ex
+
+
+def test_chunked_response_kept_as_received_with_payload_digest_of_the_entity(tmp_path):
+    warc, ex = capture(tmp_path, chunked=True)
+    _, plain = capture(tmp_path, chunked=False)
+    assert ex.chunked and b"transfer-encoding: chunked" in ex.head_bytes.lower()
+    ex.body.seek(0)
+    assert ex.body.read().rstrip().endswith(b"0"), "chunk framing is stored as received"
+    assert ex.payload_digest == plain.payload_digest, "same entity, same payload digest, whatever the framing"
+    assert ex.block_digest != plain.block_digest
+    fast = subprocess.run([bin_("fastwarc"), "check", "-q", str(warc)], capture_output=True, text=True)
+    assert fast.returncode == 0, "FastWARC verifies the block digest of the chunked record"
+    checked = subprocess.run([bin_("warcio"), "check", "-v", str(warc)], capture_output=True, text=True)
+    problems = [l.strip() for l in checked.stdout.splitlines() if "failed" in l]
+    assert problems == [f"payload digest failed {ex.payload_digest}"] or \
+        problems == [f"payload digest failed: {ex.payload_digest}"], (
+        "warcio hashes the transfer-encoded bytes (warcio issue #74); its only complaint is that payload digest")
+
+
+def test_open_warc_cut_by_kill_is_truncated_to_its_last_whole_record(tmp_path):
+    _, ex = capture(tmp_path, chunked=False)
+    writer = RotatingWarcWriter(tmp_path / "w", "t", 10**9, {"software": "test"})
+    writer.write_exchange(ex)
+    writer.flush()
+    good = writer.size()
+    ex.body.seek(0)
+    writer.write_exchange(ex)
+    writer.flush()
+    path = writer.open_path
+    with open(path, "r+b") as fh:
+        fh.truncate(writer.size() - 100)
+    assert complete_members_end(path) >= good
+    size, cut = recover_open_file(path, good)
+    assert cut and size == good
+    proc = subprocess.run([bin_("warcio"), "check", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout

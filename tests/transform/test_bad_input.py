@@ -1,0 +1,196 @@
+"""Bad input never crashes a run and is never silently dropped: each case ends up as a record with
+warnings or as a line in rejects.jsonl naming the reason and the WARC position."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from transform import TransformError, transform
+from transform_warcs import HOST, WarcBuilder, chunked, gzip_bytes, wp_post, wp_url
+
+
+def _lines(corpus: Path, name: str) -> list[dict]:
+    return [json.loads(l) for l in (corpus / name).read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory):
+    """A hand-made WARC with one of each kind of trouble, its last record cut off mid-way."""
+    d = tmp_path_factory.mktemp("bad")
+    b = WarcBuilder(d / "bad.warc.gz")
+    urls = {}
+    urls["broken"] = wp_url("trasig", day="01")
+    html = wp_post(101, "trasig", "Trasig sida", day="01")
+    cut = html.index('<div class="entry-meta">')
+    b.response(urls["broken"], (html[:cut] + "<div><p>ingen avslutning <b><i>").encode("utf-8"))
+    urls["cp1252"] = wp_url("forsta-kursen", day="02")
+    b.response(urls["cp1252"], wp_post(102, "forsta-kursen", "Första kursen på Östgötabiblioteken", day="02",
+                                       published="2012-05-02T10:00:00+02:00").encode("cp1252"))
+    urls["mojibake"] = wp_url("lasframmjande", day="03")
+    b.response(urls["mojibake"], wp_post(103, "lasframmjande", "LÃ¤sfrÃ¤mjande fÃ¶r smÃ¥ barn", day="03",
+                                         published="2012-05-03T10:00:00+02:00").encode("utf-8"))
+    urls["binary"] = f"http://{HOST}/wp-content/uploads/2012/05/odd"
+    b.response(urls["binary"], b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, content_type="text/html")
+    urls["gzip"] = wp_url("komprimerad", day="04")
+    body = wp_post(104, "komprimerad", "Komprimerad sida", day="04", published="2012-05-04T10:00:00+02:00").encode()
+    b.response(urls["gzip"], body, headers=[("Content-Encoding", "gzip")], raw_payload=gzip_bytes(body))
+    urls["chunked"] = wp_url("chunkad", day="05")
+    body = wp_post(105, "chunkad", "Chunkad sida", day="05", published="2012-05-05T10:00:00+02:00").encode()
+    b.response(urls["chunked"], body, headers=[("Transfer-Encoding", "chunked")], raw_payload=chunked(body))
+    urls["short_http"] = wp_url("kort", day="06")
+    body = wp_post(106, "kort", "Kort svar", day="06", published="2012-05-06T10:00:00+02:00").encode()
+    b.response(urls["short_http"], body[:800], headers=[("Content-Length", str(len(body)))])
+    urls["text_date"] = wp_url("textdatum", day="07")
+    b.response(urls["text_date"], wp_post(107, "textdatum", "Bara textdatum", day="07", time_tag=False,
+                                          date_text="7 maj, 2012").encode())
+    urls["unknown"] = "http://example.org/"
+    b.response(urls["unknown"], b"<html><head><title>x</title></head><body><p>hej</p></body></html>")
+    urls["dedup"] = wp_url("en-post", day="08")
+    original = b.response(urls["dedup"], wp_post(108, "en-post", "En post, tre fångster", day="08",
+                                                 published="2012-05-08T10:00:00+02:00").encode())
+    b.redirect(f"http://{HOST}/?p=108", urls["dedup"])
+    b.revisit(urls["dedup"], original)
+    b.revisit(f"http://{HOST}/2012/05/09/borta/", type("R", (), {"rec_headers": original.rec_headers.__class__(
+        "WARC/1.1", [("WARC-Payload-Digest", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+                     ("WARC-Target-URI", f"http://{HOST}/2012/05/09/borta/"),
+                     ("WARC-Date", "2026-01-01T00:00:00Z")])})())
+    urls["truncated"] = wp_url("avklippt", day="10")
+    b.fh.flush()
+    start = b.fh.tell()
+    b.response(urls["truncated"], wp_post(110, "avklippt", "Avklippt", day="10").encode() * 3)
+    b.fh.flush()
+    end = b.fh.tell()
+    path = b.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: start + (end - start) // 2])
+    out = d / "out"
+    transform(out, warcs=[path], workers=1)
+    return out / "corpus", urls
+
+
+def _post(corpus, url):
+    found = [p for p in _lines(corpus, "posts.jsonl") if p["url"] == url]
+    assert len(found) == 1, f"{url}: {len(found)} records"
+    return found[0]
+
+
+def _rejected(corpus, url):
+    return [r for r in _lines(corpus, "rejects.jsonl") if r["url"] == url]
+
+
+def test_broken_html_gives_a_record_with_what_could_be_read_and_warnings(bad):
+    corpus, urls = bad
+    post = _post(corpus, urls["broken"])
+    assert post["title"] == "Trasig sida" and post["post_id"] == 101
+    assert any("no published date" in w for w in post["warnings"])
+    assert any("no author" in w for w in post["warnings"])
+
+
+def test_windows_1252_page_declared_utf8_is_decoded_and_flagged(bad):
+    corpus, urls = bad
+    post = _post(corpus, urls["cp1252"])
+    assert post["title"] == "Första kursen på Östgötabiblioteken"
+    assert "Hej på er!" in post["content_text"]
+    assert any("decoded as windows-1252" in w for w in post["warnings"])
+
+
+def test_swedish_mojibake_is_repaired_and_flagged(bad):
+    corpus, urls = bad
+    post = _post(corpus, urls["mojibake"])
+    assert post["title"] == "Läsfrämjande för små barn"
+    assert any("mojibake" in w for w in post["warnings"])
+
+
+def test_binary_body_declared_html_is_rejected_with_its_position(bad):
+    corpus, urls = bad
+    (rej,) = _rejected(corpus, urls["binary"])
+    assert rej["reason"] == "binary_body" and rej["warc_file"] == "bad.warc.gz" and rej["offset"] > 0
+
+
+def test_gzip_content_encoding_and_chunked_transfer_encoding_are_decoded(bad):
+    corpus, urls = bad
+    assert _post(corpus, urls["gzip"])["title"] == "Komprimerad sida"
+    assert _post(corpus, urls["chunked"])["title"] == "Chunkad sida"
+    assert not _post(corpus, urls["gzip"])["warnings"]
+
+
+def test_body_shorter_than_its_content_length_is_flagged(bad):
+    corpus, urls = bad
+    post = _post(corpus, urls["short_http"])
+    assert post["title"] == "Kort svar"
+    assert any("HTTP body is truncated" in w for w in post["warnings"])
+
+
+def test_swedish_text_date_is_the_fallback_when_there_is_no_time_element(bad):
+    corpus, urls = bad
+    post = _post(corpus, urls["text_date"])
+    assert post["published"] == "2012-05-07"
+    assert any("text" in w for w in post["warnings"])
+
+
+def test_page_of_no_known_platform_is_rejected_not_dropped(bad):
+    corpus, urls = bad
+    (rej,) = _rejected(corpus, urls["unknown"])
+    assert rej["reason"] == "unrecognised_html"
+
+
+def test_shortlink_redirect_permalink_and_revisit_make_one_record(bad):
+    corpus, urls = bad
+    post = _post(corpus, urls["dedup"])
+    assert post["id"] == f"wp:{HOST}:108"
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    assert manifest["stats"]["dedup.revisits_resolved"] == 1
+    (orphan,) = _rejected(corpus, f"http://{HOST}/2012/05/09/borta/")
+    assert orphan["reason"] == "revisit_without_original"
+
+
+def test_truncated_last_record_is_reported_and_the_run_finishes(bad):
+    corpus, urls = bad
+    rejects = _lines(corpus, "rejects.jsonl")
+    broken = [r for r in rejects if r["reason"] in ("unreadable_record", "truncated_record")]
+    posts = [p for p in _lines(corpus, "posts.jsonl") if p["url"] == urls["truncated"]]
+    assert broken or (posts and any("truncated" in w for w in posts[0]["warnings"]))
+    if broken:
+        assert broken[0]["url"] == urls["truncated"] and broken[0]["offset"] > 0
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    assert manifest["counts"]["posts"] == len(_lines(corpus, "posts.jsonl"))
+
+
+def test_every_response_record_is_accounted_for(bad):
+    corpus, urls = bad
+    posts = {p["url"] for p in _lines(corpus, "posts.jsonl")}
+    rejected = {r["url"] for r in _lines(corpus, "rejects.jsonl")}
+    for name, url in urls.items():
+        assert url in posts or url in rejected, f"{name} ({url}) is neither a record nor a reject"
+
+
+def test_no_warc_files_is_a_clear_error(tmp_path):
+    with pytest.raises(TransformError, match="no WARC files"):
+        transform(tmp_path)
+
+
+def test_corrupt_gzip_member_stops_that_file_with_a_reject_and_other_files_still_count(tmp_path):
+    good = WarcBuilder(tmp_path / "good.warc")
+    good.response(wp_url("hel", day="11"), wp_post(111, "hel", "Hel fil", day="11").encode())
+    good.close()
+    b = WarcBuilder(tmp_path / "corrupt.warc.gz")
+    b.response(wp_url("fore", day="12"), wp_post(112, "fore", "Före skadan", day="12").encode())
+    b.fh.flush()
+    start = b.fh.tell()
+    b.response(wp_url("skadad", day="13"), wp_post(113, "skadad", "Skadad", day="13").encode())
+    b.response(wp_url("efter", day="14"), wp_post(114, "efter", "Efter skadan", day="14").encode())
+    path = b.close()
+    data = bytearray(path.read_bytes())
+    for i in range(start + 40, start + 80):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    transform(tmp_path / "out", warcs=[tmp_path / "good.warc", path], workers=2)
+    corpus = tmp_path / "out" / "corpus"
+    titles = {p["title"] for p in _lines(corpus, "posts.jsonl")}
+    assert {"Hel fil", "Före skadan"} <= titles
+    (rej,) = [r for r in _lines(corpus, "rejects.jsonl") if r["warc_file"] == "corrupt.warc.gz"]
+    assert rej["reason"] == "unreadable_record" and rej["offset"] == start
+    assert "not read" in rej["detail"]

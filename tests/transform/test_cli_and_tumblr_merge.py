@@ -1,0 +1,53 @@
+"""`wparchive transform` as a user runs it, and the merge of a Tumblr post's several views."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from transform.extracted import TumblrFragment
+from transform.platforms.tumblr.merge import merge_fragments
+from transform.records import Capture
+from transform_warcs import WarcBuilder, wp_post, wp_url
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "wparchive", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cli_reads_out_harvest_warc_and_prints_counts(tmp_path):
+    warc_dir = tmp_path / "harvest" / "warc"
+    warc_dir.mkdir(parents=True)
+    b = WarcBuilder(warc_dir / "besok-20260101000000-00000-host.warc.gz")
+    b.response(wp_url("cli", day="15"), wp_post(500, "cli", "Från kommandoraden", day="15").encode())
+    b.close()
+    (warc_dir / "besok-20260101000001-00001-host.warc.gz.open").write_bytes(b"")
+    proc = _run("transform", str(tmp_path), "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "1 posts" in proc.stdout
+    manifest = json.loads((tmp_path / "corpus" / "manifest.json").read_text())
+    assert manifest["sources"][0]["path"] == "harvest/warc/besok-20260101000000-00000-host.warc.gz"
+    assert manifest["unfinished_warcs_ignored"] == ["besok-20260101000001-00001-host.warc.gz.open"]
+
+
+def test_cli_without_warcs_exits_2_with_a_hint(tmp_path):
+    proc = _run("transform", str(tmp_path))
+    assert proc.returncode == 2
+    assert "no WARC files" in proc.stderr and "harvest" in proc.stderr
+
+
+CAP = Capture("t.warc.gz", 0, 10, "<urn:uuid:1>", None, "2026-01-01T00:00:00Z", 200, "http://b.tumblr.com/post/1")
+
+
+def test_tumblr_views_merge_with_the_api_first_and_disagreements_kept():
+    api = TumblrFragment("b", "1", "api_xml", {"type": "photo", "published": "2013-04-09T06:45:56+00:00",
+                                              "tags": ["holland"], "note_count": 7, "url": "http://b.tumblr.com/post/1/x"})
+    page = TumblrFragment("b", "1", "permalink", {"published": "2013-04-09", "tags": ["holland"], "note_count": 9,
+                                                 "url": "http://b.tumblr.com/post/1/x"})
+    rss = TumblrFragment("b", "1", "rss", {"published": "2013-04-09T02:45:56-04:00", "tags": ["holland"]})
+    post = merge_fragments("b", "1", [(page, CAP), (rss, CAP), (api, CAP)])
+    assert post.id == "tumblr:b:1" and post.sources == ["api_xml", "permalink", "rss"]
+    assert post.note_count == 7 and post.field_sources["note_count"] == "api_xml"
+    assert post.disagreements == {"note_count": {"api_xml": 7, "permalink": 9}}
+    assert post.published == "2013-04-09T06:45:56+00:00" and "published" not in post.disagreements
+    assert post.capture == CAP

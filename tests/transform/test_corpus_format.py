@@ -1,0 +1,118 @@
+"""The corpus as a researcher loads it: valid against schema.json, readable by pandas and DuckDB,
+reproducible byte for byte, and described by its manifest."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from transform import transform
+from transform.corpus import CORPUS_FILES
+
+JSONL = [f for f in CORPUS_FILES]
+
+
+def _validator(corpus: Path) -> Draft202012Validator:
+    schema = json.loads((corpus / "schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def test_every_record_validates_against_schema_json(wget_corpus):
+    validator = _validator(wget_corpus)
+    checked = 0
+    for name in JSONL:
+        for n, line in enumerate((wget_corpus / name).read_text(encoding="utf-8").splitlines(), 1):
+            errors = sorted(validator.iter_errors(json.loads(line)), key=lambda e: e.path)
+            assert not errors, f"{name}:{n}: {errors[0].message}"
+            checked += 1
+    assert checked > 500
+
+
+def test_schema_rejects_a_record_with_a_wrong_field(wget_corpus):
+    validator = _validator(wget_corpus)
+    post = json.loads((wget_corpus / "posts.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    post["published"] = "20 december, 2013"
+    assert list(validator.iter_errors(post))
+
+
+def test_corpus_loads_with_pandas_and_duckdb(wget_corpus):
+    pandas = pytest.importorskip("pandas")
+    duckdb = pytest.importorskip("duckdb")
+    posts = pandas.read_json(wget_corpus / "posts.jsonl", lines=True)
+    assert len(posts) == 86 and {"title", "published", "authors", "chain"} <= set(posts.columns)
+    tumblr = pandas.read_json(wget_corpus / "tumblr_posts.jsonl", lines=True, dtype={"post_id": str})
+    assert len(tumblr) == 63
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT count(*), count(DISTINCT id), min(published) FROM read_json_auto('{wget_corpus / 'posts.jsonl'}')"
+    ).fetchone()
+    assert rows[0] == rows[1] == 86 and str(rows[2]).startswith("2012-05-29")
+    media = con.execute(f"SELECT count(*) FROM read_json_auto('{wget_corpus / 'media.jsonl'}') WHERE kind = 'image'").fetchone()
+    assert media[0] > 0
+
+
+def test_manifest_lists_counts_file_digests_and_source_warcs(wget_corpus, wget_warc):
+    manifest = json.loads((wget_corpus / "manifest.json").read_text(encoding="utf-8"))
+    for name, info in manifest["files"].items():
+        data = (wget_corpus / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == info["sha256"], name
+        assert len(data) == info["bytes"]
+    assert manifest["counts"]["posts"] == 86
+    (source,) = manifest["sources"]
+    assert source["name"] == "site.warc.gz"
+    assert source["sha256"] == hashlib.sha256(wget_warc.read_bytes()).hexdigest()
+    assert manifest["schema_version"] == json.loads((wget_corpus / "schema.json").read_text())["version"]
+    assert manifest["tool_version"]
+
+
+def _corpus_bytes(corpus: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(corpus.iterdir()) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_same_warcs_give_identical_bytes_twice_and_with_one_or_four_workers(wget_warc, wget_corpus, tmp_path):
+    first = _corpus_bytes(wget_corpus)
+    for label, workers in (("again", 1), ("four", 4)):
+        out = tmp_path / label
+        transform(out, warcs=[wget_warc], workers=workers)
+        again = _corpus_bytes(out / "corpus")
+        assert again.keys() == first.keys()
+        for name in first:
+            assert again[name] == first[name], f"{name} differs with workers={workers}"
+
+
+@pytest.mark.slow
+def test_our_harvest_warcs_give_identical_bytes_with_one_or_four_workers(harvested_corpus, harvested, tmp_path):
+    warcs = sorted((Path(harvested) / "harvest" / "warc").glob("*.warc.gz"))
+    outs = []
+    for workers in (1, 4):
+        transform(tmp_path / str(workers), warcs=warcs, workers=workers)
+        outs.append(_corpus_bytes(tmp_path / str(workers) / "corpus"))
+    assert outs[0] == outs[1] == _corpus_bytes(harvested_corpus)
+
+
+def test_capture_points_at_the_warc_record_that_holds_the_page(wget_corpus, wget_warc):
+    from warcio.archiveiterator import ArchiveIterator
+
+    post = json.loads((wget_corpus / "posts.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    cap = post["capture"]
+    with open(wget_warc, "rb") as fh:
+        fh.seek(cap["offset"])
+        record = next(iter(ArchiveIterator(fh)))
+        assert record.rec_headers.get_header("WARC-Record-ID") == cap["record_id"]
+        assert record.rec_headers.get_header("WARC-Target-URI").strip("<>") == cap["url"]
+        assert record.rec_headers.get_header("WARC-Payload-Digest") == cap["payload_digest"]
+        assert post["title"].encode("utf-8") in record.content_stream().read()
+
+
+def test_cutting_a_warc_into_many_pieces_changes_nothing(wget_warc, wget_corpus, tmp_path, monkeypatch):
+    from transform import iterate
+
+    monkeypatch.setattr(iterate, "RANGE_BYTES", 256 * 1024)
+    assert len(iterate.split_points(wget_warc, iterate.RANGE_BYTES)) > 10
+    transform(tmp_path / "pieces", warcs=[wget_warc], workers=2)
+    assert _corpus_bytes(tmp_path / "pieces" / "corpus") == _corpus_bytes(wget_corpus)

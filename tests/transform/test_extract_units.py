@@ -1,0 +1,117 @@
+"""Pure extraction functions, on strings: no WARC, no server."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from transform.clean import clean_fragment, decode, repair_mojibake, text_of
+from transform.dates import iso, rfc822, sort_key, text_date
+from transform.platforms.wordpress.extract import extract_feed, extract_page, parse_html
+from transform.records import Capture
+
+SAMPLES = Path(__file__).parents[1] / "realwp" / "samples"
+CAP = Capture("test.warc.gz", 0, 0, "<urn:uuid:x>", None, "2026-01-01T00:00:00Z", 200, "")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Publicerat den 20 december, 2013 av Niclas", "2013-12-20"),
+    ("juni 5, 2012", "2012-06-05"),
+    ("5 maj 2012", "2012-05-05"),
+    ("Posted on March 3, 2013", "2013-03-03"),
+    ("ingen dag här", None),
+])
+def test_text_dates_in_swedish_and_english(text, expected):
+    assert text_date(text) == expected
+
+
+def test_iso_and_rfc822_keep_the_offset_and_sort_by_instant():
+    assert iso("2012-05-29T10:15:00+02:00") == "2012-05-29T10:15:00+02:00"
+    assert iso("2012-05-29 10:15Z") == "2012-05-29T10:15:00+00:00"
+    assert rfc822("Wed, 29 May 2013 09:53:00 +0000") == "2013-05-29T09:53:00+00:00"
+    assert sort_key("2012-05-29T10:15:00+02:00") < sort_key("2012-05-29T09:15:00+00:00")
+
+
+def test_mojibake_is_repaired_but_real_text_is_left_alone():
+    assert repair_mojibake("LÃ¤sfrÃ¤mjande fÃ¶r smÃ¥ barn, Ã…re och Ã–land") == (
+        "Läsfrämjande för små barn, Åre och Öland", 6)
+    assert repair_mojibake("Årets bästa: Åre, Öland, café") == ("Årets bästa: Åre, Öland, café", 0)
+
+
+def test_decode_falls_back_to_windows_1252_when_utf8_is_declared_but_false():
+    text, warnings = decode("<meta charset='utf-8'><p>Östergötland – 5 €</p>".encode("cp1252"))
+    assert "Östergötland – 5 €" in text and "windows-1252" in warnings[0]
+    text, warnings = decode("<p>Östergötland</p>".encode("utf-8"), "utf-8")
+    assert text == "<p>Östergötland</p>" and warnings == []
+
+
+def test_cleaned_content_has_no_scripts_handlers_or_javascript_urls_and_absolute_urls():
+    root = parse_html('<div class="entry-content"><p onclick="x()" style="color:red">Hej <a href="/om/">om</a>'
+                      '<a href="javascript:alert(1)">x</a></p><script>alert(1)</script><style>p{}</style>'
+                      '<img src="bild.jpg" srcset="bild-300x200.jpg 300w, /b.jpg 1024w" onerror="x()"><iframe src="/x"></iframe></div>')
+    html, _ = clean_fragment(root.find(".//div"), "http://projektbesok.se/2012/05/29/a/")
+    assert "script" not in html and "onclick" not in html and "onerror" not in html and "style" not in html
+    assert "javascript:" not in html and "iframe" not in html
+    assert 'href="http://projektbesok.se/om/"' in html
+    assert 'src="http://projektbesok.se/2012/05/29/a/bild.jpg"' in html
+    assert "http://projektbesok.se/b.jpg 1024w" in html
+
+
+def test_content_text_keeps_paragraphs_and_normalises_whitespace_and_nfc():
+    root = parse_html("<div><p>Första   stycket\n med  radbrytning.</p><p>Andra\u00a0stycket: Ö</p>"
+                      "<ul><li>ett</li><li>två</li></ul></div>")
+    assert text_of(root.find(".//div")) == "Första stycket med radbrytning.\n\nAndra stycket: Ö\n\nett\ntvå"
+
+
+def _sample(theme: str, name: str):
+    index = json.loads((SAMPLES / theme / "index.json").read_text(encoding="utf-8"))
+    url = index[name]["url"]
+    text, _ = decode((SAMPLES / theme / name).read_bytes(), "utf-8")
+    return extract_page(text, url, CAP), url
+
+
+@pytest.mark.parametrize("theme", ["twentytwentyone", "twentytwentythree"])
+@pytest.mark.parametrize("name", ["first-post.html", "last-post.html", "single-with-comments-and-image.html"])
+def test_real_wordpress_61_single_posts_match_what_wordpress_says(theme, name):
+    truth = {p["url"]: p for p in json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))["posts"]}
+    result, url = _sample(theme, name)
+    post = result.post
+    t = truth[url]
+    assert post.kind == "post" and post.post_id == t["id"] and post.url == t["url"]
+    assert post.title == t["title"]
+    assert post.published == t["published"]
+    assert post.authors == t["authors"]
+    assert post.categories == [c["name"] for c in t["categories"]]
+    assert post.tags == [c["name"] for c in t["tags"]]
+    assert post.comment_count == t["comment_count"]
+    assert [(int(c.id), int(c.parent or 0), c.author, c.date) for c in post.comments] == [
+        (c["id"], c["parent"], c["author"], c["published"]) for c in t["comments"]]
+    assert sorted(m.url for m in post.media if m.kind == "image") == sorted(
+        a["url"] for a in t["attachments"] if a["mime"].startswith("image/"))
+    chain = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))["chain"]
+    i = chain.index(url)
+    assert post.chain.previous == (chain[i - 1] if i > 0 else None)
+    assert post.chain.next == (chain[i + 1] if i + 1 < len(chain) else None)
+    assert post.warnings == []
+
+
+@pytest.mark.parametrize("theme", ["twentytwentyone", "twentytwentythree"])
+def test_real_wordpress_61_listings_name_their_posts(theme):
+    truth = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))
+    arkiv, _ = _sample(theme, "page-arkiv.html")
+    assert arkiv.post.kind == "page" and arkiv.listing.listing_type == "page:arkiv"
+    assert sorted(arkiv.listing.names) == sorted(truth["chain"])
+    home, _ = _sample(theme, "front-page.html")
+    assert home.listing.listing_type == "home" and len(home.listing.names) == 10
+    assert set(home.listing.names) <= set(truth["chain"])
+    category, _ = _sample(theme, "category-nyheter.html")
+    assert category.listing.listing_type == "category" and category.listing.names
+
+
+def test_real_wordpress_61_feed_gives_gmt_dates_and_creators():
+    body = (SAMPLES / "twentytwentyone" / "feed.xml").read_bytes()
+    result = extract_feed(body, "http://projektbesok.se/feed/", CAP)
+    assert result.listing.listing_type == "feed" and len(result.feed_items) == 10
+    item = result.feed_items[0]
+    assert item.published.endswith("+00:00") and item.authors and item.url.startswith("http://projektbesok.se/")

@@ -1,0 +1,64 @@
+"""The corpus of a harvest of the replica equals its ground truth, field by field."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from transform_truth import compare_tumblr, compare_wordpress, load
+
+
+def _report(diffs: list[str]) -> str:
+    return f"{len(diffs)} difference(s):\n" + "\n".join(d[:500] for d in diffs[:40])
+
+
+def test_wget_warcs_give_every_post_page_and_tumblr_post_with_equal_fields(wget_corpus, replica):
+    truth = replica.ground_truth()
+    diffs = compare_wordpress(wget_corpus, truth) + compare_tumblr(wget_corpus, truth)
+    assert not diffs, _report(diffs)
+
+
+@pytest.mark.slow
+def test_our_harvest_gives_every_post_page_and_tumblr_post_with_equal_fields(harvested_corpus, replica):
+    truth = replica.ground_truth()
+    diffs = compare_wordpress(harvested_corpus, truth) + compare_tumblr(harvested_corpus, truth)
+    assert not diffs, _report(diffs)
+
+
+def test_chain_positions_follow_the_nasta_sequence_from_first_to_closing_post(wget_corpus, replica):
+    truth = replica.ground_truth()["wordpress"]
+    posts = load(wget_corpus, "posts.jsonl")
+    by_pos = sorted((p["chain"]["position"], p["url"]) for p in posts if p["chain"]["position"])
+    assert [u for _, u in by_pos] == truth["chain"]
+    assert by_pos[0][1] == truth["first_post"] and by_pos[-1][1] == truth["closing_post"]
+    first = next(p for p in posts if p["url"] == truth["first_post"])
+    assert first["chain"]["previous"] is None and first["chain"]["next"] == truth["chain"][1]
+
+
+def test_media_of_posts_are_captured_originals_with_sizes_and_digests(wget_corpus):
+    media = {m["url"]: m for m in load(wget_corpus, "media.jsonl")}
+    posts = load(wget_corpus, "posts.jsonl")
+    embedded = [m for p in posts for m in p["media"] if m["kind"] == "image"]
+    assert embedded, "the replica's posts show images"
+    for ref in embedded:
+        assert ref["captured"] and ref["best"] == ref["url"], ref
+        rec = media[ref["url"]]
+        assert rec["id"] == ref["media_id"] and rec["mime"] == "image/jpeg"
+        assert rec["width"] and rec["height"] and len(rec["sha256"]) == 64 and rec["size"] > 0
+    documents = [m for m in media.values() if m["kind"] == "document"]
+    assert documents and all(d["mime"] == "application/pdf" for d in documents)
+
+
+def test_listings_name_posts_by_their_corpus_url(wget_corpus, replica):
+    truth = replica.ground_truth()["wordpress"]
+    post_urls = {p["url"] for p in truth["posts"]}
+    listings = load(wget_corpus, "listings.jsonl")
+    arkiv = [l for l in listings if l["listing_type"] == "page:arkiv"]
+    assert arkiv, "the Arkiv page is a listing"
+    named = {u for l in arkiv for u in l["names"]}
+    assert named == post_urls
+    api = [l for l in listings if l["listing_type"] == "tumblr_api" and "/api/read" in l["url"]]
+    assert api and all(l["total"] is not None for l in api)
+    for blog, data in replica.ground_truth()["tumblr"].items():
+        totals = {l["total"] for l in api if l["site"] == data["host"]}
+        assert totals == {data["total"]}, blog

@@ -1,0 +1,223 @@
+"""Turn captured bytes into trustworthy text: charset detection and repair, HTML cleaning, plain text.
+
+Pure functions; each returns the warnings a reader should see next to the record.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from urllib.parse import urljoin
+
+from lxml import etree, html as lxml_html
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)["']""", re.I)
+# A UTF-8 lead byte read as cp1252/latin-1 followed by one or more continuation bytes read the same way.
+_CP1252_HIGH = "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}")
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_NL = re.compile(r"\s*\n\s*")
+
+DROP_TAGS = ("script", "style", "noscript", "template", "object", "embed", "applet", "iframe",
+             "frame", "frameset", "link", "meta", "base", "form", "input", "button", "textarea", "select")
+URL_ATTRS = ("href", "src", "poster", "cite", "data-orig-file", "data-large-file", "data-medium-file")
+BLOCK_TAGS = frozenset("""p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr td th
+    section article header footer figure figcaption dl dt dd hr address aside nav main""".split())
+
+
+def declared_charset(body: bytes, http_charset: str | None) -> str | None:
+    if body.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    if http_charset:
+        return http_charset
+    head = body[:4096]
+    m = _XML_DECL.search(head) or _META_CHARSET.search(head)
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def _codec(name: str | None) -> str | None:
+    import codecs
+
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(body: bytes, http_charset: str | None = None) -> tuple[str, list[str]]:
+    """Decode `body` by its declared charset; if the bytes contradict it, fall back to
+    windows-1252 and say so; then repair UTF-8 read as Latin-1 ("Ã¤" → "ä")."""
+    warnings: list[str] = []
+    declared = declared_charset(body, http_charset)
+    codec = _codec(declared)
+    if declared and codec is None:
+        warnings.append(f"unknown declared charset {declared!r}; decoded as UTF-8")
+    if codec in ("iso8859-1", "ascii", "latin-1"):
+        codec = "cp1252"  # what browsers do, per the WHATWG encoding standard
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    text = None
+    for candidate in [c for c in (codec, "utf-8") if c]:
+        try:
+            text = body.decode(candidate)
+            if candidate != (codec or "utf-8"):
+                warnings.append(f"declared charset {declared!r} does not match the bytes; decoded as {candidate}")
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        try:
+            text = body.decode("cp1252")
+        except UnicodeDecodeError:
+            text = body.decode("latin-1")
+        warnings.append(
+            f"declared charset {declared or 'utf-8'!r} does not match the bytes; decoded as windows-1252"
+        )
+    text, fixed = repair_mojibake(text)
+    if fixed:
+        warnings.append(f"repaired {fixed} mojibake sequence(s) (UTF-8 read as windows-1252)")
+    return text, warnings
+
+
+def _unmangle(match: re.Match) -> str:
+    chunk = match.group(0)
+    for enc in ("cp1252", "latin-1"):
+        try:
+            return chunk.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return chunk
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    if "\u00c2" not in text and "\u00c3" not in text and not _MOJIBAKE.search(text):
+        return text, 0
+    count = 0
+
+    def sub(m: re.Match) -> str:
+        nonlocal count
+        out = _unmangle(m)
+        if out != m.group(0):
+            count += 1
+        return out
+
+    return _MOJIBAKE.sub(sub, text), count
+
+
+def norm_text(text: str | None) -> str:
+    """NFC, whitespace collapsed within lines, at most one blank line between paragraphs."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
+    out: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = bool(out)
+            continue
+        if blank:
+            out.append("")
+            blank = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def inline_text(el) -> str:
+    if el is None:
+        return ""
+    return unicodedata.normalize("NFC", _WS.sub(" ", " ".join(el.itertext()).replace("\n", " "))).strip()
+
+
+_PARA, _LINE = "\u2029", "\u2028"
+_BREAKS = re.compile("[\\s\u2028\u2029]*[\u2028\u2029][\\s\u2028\u2029]*")
+LINE_TAGS = ("br", "li", "tr", "dt", "dd")
+
+
+def text_of(el) -> str:
+    """Plain text of an element with paragraphs kept as blank-line separated blocks."""
+    if el is None:
+        return ""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        block = tag in BLOCK_TAGS
+        if block:
+            parts.append(_PARA if tag not in LINE_TAGS else _LINE)
+        if tag in ("script", "style", "noscript", "template"):
+            pass
+        elif node.text and isinstance(node.tag, str):
+            parts.append(node.text.replace("\n", " "))
+        if tag not in ("script", "style", "noscript", "template"):
+            for child in node:
+                walk(child)
+        if block:
+            parts.append(_PARA if tag not in LINE_TAGS else _LINE)
+        if node.tail and node is not el:
+            parts.append(node.tail.replace("\n", " "))
+
+    walk(el)
+    joined = _BREAKS.sub(lambda m: "\n\n" if _PARA in m.group(0) else "\n", "".join(parts))
+    return norm_text(joined)
+
+
+_PLAIN_ABSOLUTE = re.compile(r"^https?://[^/?#]+(?:/[^?#]*)?(?:\?[^#]*)?(?:#.*)?$")
+
+
+def absolutize(url: str | None, base: str) -> str | None:
+    if url is None:
+        return None
+    url = url.strip()
+    if not url:
+        return None
+    if _PLAIN_ABSOLUTE.match(url) and "/." not in url and " " not in url:
+        return url
+    try:
+        absolute = urljoin(base, url)
+    except ValueError:
+        return None
+    return absolute
+
+
+def clean_fragment(el, base_url: str) -> tuple[str, list[str]]:
+    """Serialised copy of `el` with no scripts, styles, handlers or javascript: URLs; URLs absolute."""
+    warnings: list[str] = []
+    if el is None:
+        return "", warnings
+    frag = copy.deepcopy(el)
+    frag.tail = None
+    if not isinstance(frag.tag, str) or frag.tag in DROP_TAGS:
+        return "", warnings
+    etree.strip_elements(frag, etree.Comment, etree.ProcessingInstruction, *DROP_TAGS, with_tail=False)
+    for node in frag.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for attr in list(node.attrib):
+            low = attr.lower()
+            value = node.attrib[attr]
+            if low.startswith("on") or low == "style" or low == "srcdoc":
+                del node.attrib[attr]
+                continue
+            if low in URL_ATTRS:
+                if value.strip().lower().startswith(("javascript:", "vbscript:", "data:text")):
+                    del node.attrib[attr]
+                    continue
+                absolute = absolutize(value, base_url)
+                if absolute is None:
+                    del node.attrib[attr]
+                else:
+                    node.attrib[attr] = absolute
+            elif low == "srcset":
+                items = []
+                for cand in value.split(","):
+                    bits = cand.strip().split()
+                    if bits:
+                        bits[0] = absolutize(bits[0], base_url) or bits[0]
+                        items.append(" ".join(bits))
+                node.attrib[attr] = ", ".join(items)
+    out = lxml_html.tostring(frag, encoding="unicode", method="html")
+    return unicodedata.normalize("NFC", out.strip()), warnings

@@ -1,0 +1,65 @@
+"""Recognise which platform produced a captured document, from signals in its URL and markup."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+WORDPRESS = "wordpress"
+TUMBLR = "tumblr"
+
+_WP_MARKERS = (b"wp-content/", b"wp-includes/", b'content="WordPress', b"wordpress.org/?v=",
+               b"wp-json", b"postid-", b"page-id-", b"wp-block-", b"type-post", b"type-page", b"wp-embed")
+_TUMBLR_MARKERS = (b"media.tumblr.com", b"tumblr.com/", b"tumblr_api_read", b"<tumblelog",
+                   b"tumblr-", b'content="tumblr')
+_WP_RE = re.compile(b"|".join(re.escape(m) for m in _WP_MARKERS))
+_TUMBLR_RE = re.compile(b"|".join(re.escape(m) for m in _TUMBLR_MARKERS))
+_TUMBLR_HOST = re.compile(r"(^|\.)tumblr\.com$")
+
+
+def platform_of(url: str, body: bytes) -> str | None:
+    """`wordpress`, `tumblr` or None; looks at the host first and then at the first 64 KiB."""
+    host = (urlsplit(url).hostname or "").lower()
+    if _TUMBLR_HOST.search(host) and not host.endswith("media.tumblr.com"):
+        return TUMBLR
+    head = body[:65536]
+    wp = len(set(_WP_RE.findall(head)))
+    tb = len(set(_TUMBLR_RE.findall(head)))
+    if wp and wp >= tb:
+        return WORDPRESS
+    if tb >= 2:
+        return TUMBLR
+    return None
+
+
+_PROLOG = re.compile(rb"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w:.-]*)", re.S)
+FEED_ROOTS = ("rss", "feed", "rdf:rdf")
+XML_ROOTS = FEED_ROOTS + ("tumblr", "urlset", "sitemapindex")
+
+
+def xml_root_name(head: bytes) -> str | None:
+    """Name of the first element, past the XML declaration, comments and doctype."""
+    m = _PROLOG.match(head)
+    return m.group(1).decode("ascii", "replace").lower() if m else None
+
+
+def document_kind(mime: str | None, url: str, body: bytes) -> str:
+    """`html`, `feed`, `xml`, `json`, `media` or `other`, trusting bytes over the declared type."""
+    head = body[:2048].lstrip()
+    lower = head[:512].lower()
+    path = urlsplit(url).path.lower()
+    if b"\x00" in body[:1024] and not head.startswith(b"<"):
+        return "binary" if mime in (None, "text/html", "application/xhtml+xml") else "media"
+    if mime and (mime.startswith(("image/", "audio/", "video/", "font/")) or mime in (
+            "application/pdf", "application/octet-stream", "application/zip", "application/msword",
+            "application/vnd.ms-powerpoint", "application/vnd.ms-excel") or mime.startswith("application/vnd.")):
+        return "media"
+    if lower.startswith(b"var tumblr_api_read") or path.endswith("/api/read/json"):
+        return "json"
+    root = xml_root_name(head)
+    if root is not None and (lower.startswith(b"<?xml") or root in XML_ROOTS):
+        return "feed" if root in FEED_ROOTS else "xml"
+    if mime in ("text/html", "application/xhtml+xml") or lower.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if mime and ("xml" in mime):
+        return "xml"
+    return "other"

@@ -1,0 +1,253 @@
+"""Stream the records of a WARC file, carrying (file, offset, length) through as provenance.
+
+Bodies are read with the HTTP transfer and content encodings removed and capped in size; the
+sha256 and size of the whole payload are computed while streaming, so a huge medium costs the
+same memory as a small one. A record that cannot be read becomes a `Broken` item, never an
+exception, so one bad file never stops a run.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import zlib
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+
+from transform.records import Capture
+
+log = logging.getLogger(__name__)
+
+TEXT_CAP = 32 * 1024 * 1024
+HEAD_CAP = 1024 * 1024
+CHUNK = 64 * 1024
+TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/rss", "application/atom",
+              "application/json", "application/javascript", "application/x-javascript")
+
+
+@dataclass
+class WarcItem:
+    """One WARC record that may carry content: response, resource or revisit."""
+
+    rec_type: str
+    url: str
+    capture: Capture
+    mime: str | None
+    charset: str | None
+    http_headers: StatusAndHeaders | None
+    body: bytes
+    size: int
+    sha256: str
+    complete: bool
+    refers_to_uri: str | None = None
+    refers_to_date: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Broken:
+    """A place in a WARC file where reading failed; the rest of that file is unreadable."""
+
+    warc_file: str
+    offset: int
+    url: str | None
+    record_id: str | None
+    reason: str
+    detail: str
+
+
+@dataclass
+class Skipped:
+    """A record of a type that carries no content (warcinfo, request, metadata)."""
+
+    rec_type: str
+
+
+def clean_uri(value: str | None) -> str:
+    value = (value or "").strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    return value
+
+
+def split_content_type(value: str | None) -> tuple[str | None, str | None]:
+    if not value:
+        return None, None
+    parts = [p.strip() for p in value.split(";")]
+    mime = parts[0].lower() or None
+    charset = None
+    for p in parts[1:]:
+        k, _, v = p.partition("=")
+        if k.strip().lower() == "charset":
+            charset = v.strip().strip("'\"").lower() or None
+    return mime, charset
+
+
+def _is_text(mime: str | None, url: str) -> bool:
+    if mime is None:
+        return True
+    return mime.startswith(TEXT_TYPES) or mime.endswith("+xml") or mime.endswith("+json")
+
+
+RANGE_BYTES = 8 * 1024 * 1024
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+def _is_member_start(fh, pos: int) -> bool:
+    fh.seek(pos)
+    d = zlib.decompressobj(31)
+    try:
+        head = d.decompress(fh.read(65536), 16)
+    except zlib.error:
+        return False
+    return head.startswith((b"WARC/1.", b"WARC/0."))
+
+
+def split_points(path: str | os.PathLike, every: int = RANGE_BYTES) -> list[int]:
+    """Offsets where a gzip member holding a WARC record starts, about every `every` bytes.
+
+    They depend on the file alone, so the work splits the same way whatever the number of
+    workers; an uncompressed or odd file is one piece."""
+    size = os.path.getsize(path)
+    points = [0]
+    with open(path, "rb") as fh:
+        target = every
+        while target < size:
+            fh.seek(target)
+            window = fh.read(every)
+            found = None
+            i = window.find(_GZIP_MAGIC)
+            while i >= 0:
+                if _is_member_start(fh, target + i):
+                    found = target + i
+                    break
+                i = window.find(_GZIP_MAGIC, i + 1)
+            if found is None:
+                break
+            points.append(found)
+            target = found + every
+    return points
+
+
+def iter_warc(path: str | os.PathLike, name: str | None = None, start: int = 0,
+              end: int | None = None) -> Iterator[WarcItem | Broken | Skipped]:
+    """Yield each record of `path` that starts in [start, end); `start` must be a record boundary."""
+    name = name or os.path.basename(os.fspath(path))
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        it = ArchiveIterator(fh, arc2warc=True, ensure_http_headers=False)
+        offset = start
+        url = record_id = None
+        detail = BROKEN_DETAIL + (f" up to byte {end}" if end is not None else "")
+        while end is None or offset < end:
+            try:
+                record = next(it)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - any parse failure is reported, not raised
+                log.info("%s: unreadable after offset %s: %s", name, offset, exc)
+                yield Broken(name, offset, url, record_id, "unreadable_record", detail)
+                return
+            url = clean_uri(record.rec_headers.get_header("WARC-Target-URI")) or None
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
+            try:
+                item = _read(record, it, name)
+                offset = it.get_record_offset() + it.get_record_length()
+            except Exception as exc:  # noqa: BLE001
+                log.info("%s: record at %s unreadable: %s", name, offset, exc)
+                yield Broken(name, offset, url, record_id, "unreadable_record", detail)
+                return
+            yield item
+
+
+BROKEN_DETAIL = ("reading stopped here: this record or the one after it is truncated or corrupt "
+                 "(gzip or WARC headers); the records after it were not read")
+
+
+def _read(record, it: ArchiveIterator, name: str) -> WarcItem | Broken | Skipped:
+    rec_type = record.rec_type
+    if rec_type not in ("response", "resource", "revisit"):
+        it.read_to_end(record)
+        return Skipped(rec_type)
+    headers = record.rec_headers
+    url = clean_uri(headers.get_header("WARC-Target-URI"))
+    http = record.http_headers if record.http_headers and record.http_headers.protocol else None
+    status = None
+    if http is not None:
+        try:
+            status = int(http.get_statuscode())
+        except (TypeError, ValueError):
+            status = None
+        ctype = http.get_header("Content-Type")
+    else:
+        ctype = headers.get_header("Content-Type")
+    mime, charset = split_content_type(ctype)
+    warnings: list[str] = []
+    keep = _is_text(mime, url)
+    digest = hashlib.sha256()
+    parts: list[bytes] = []
+    kept = 0
+    size = 0
+    complete = True
+    if rec_type != "revisit":
+        stream = record.content_stream()
+        try:
+            while True:
+                chunk = stream.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                digest.update(chunk)
+                cap = TEXT_CAP if keep else HEAD_CAP
+                if kept < cap:
+                    parts.append(chunk[: cap - kept])
+                    kept += min(len(chunk), cap - kept)
+        except Exception as exc:  # noqa: BLE001 - a bad gzip/chunked body is reported and kept raw
+            warnings.append(f"payload could not be decoded ({type(exc).__name__}: {exc}); kept as far as read")
+            complete = False
+        if keep and size > TEXT_CAP:
+            warnings.append(f"payload of {size} bytes cut to the first {TEXT_CAP} bytes")
+    remaining = getattr(record.raw_stream, "limit", 0) or 0
+    it.read_to_end(record)
+    offset = it.get_record_offset()
+    length = it.get_record_length()
+    if remaining > 0 and rec_type != "revisit":
+        complete = False
+        warnings.append(f"WARC record is truncated: {remaining} bytes of its declared length are missing")
+    if headers.get_header("WARC-Truncated"):
+        complete = False
+        warnings.append(f"WARC-Truncated: {headers.get_header('WARC-Truncated')}")
+    if http is not None and complete and rec_type != "revisit":
+        declared = http.get_header("Content-Length")
+        if (declared and declared.isdigit() and not http.get_header("Content-Encoding")
+                and not http.get_header("Transfer-Encoding") and size < int(declared)):
+            complete = False
+            warnings.append(f"HTTP body is truncated: {size} of {declared} bytes")
+    capture = Capture(
+        warc_file=name,
+        offset=offset,
+        length=length,
+        record_id=headers.get_header("WARC-Record-ID") or "",
+        payload_digest=headers.get_header("WARC-Payload-Digest"),
+        captured=headers.get_header("WARC-Date") or "",
+        status=status,
+        url=url,
+    )
+    return WarcItem(
+        rec_type=rec_type,
+        url=url,
+        capture=capture,
+        mime=mime,
+        charset=charset,
+        http_headers=http,
+        body=b"".join(parts),
+        size=size,
+        sha256=digest.hexdigest(),
+        complete=complete,
+        refers_to_uri=clean_uri(headers.get_header("WARC-Refers-To-Target-URI")) or None,
+        refers_to_date=headers.get_header("WARC-Refers-To-Date"),
+        warnings=warnings,
+    )

@@ -1,0 +1,506 @@
+"""Pure functions: a decoded WordPress page, feed or sitemap plus its URL in, what it means out.
+
+No I/O and no knowledge of WARC files beyond the `Capture` they are handed, so every rule can be
+tested on a string.
+"""
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from urllib.parse import urldefrag, urlsplit, unquote
+
+from lxml import etree, html as lxml_html
+
+from transform.clean import absolutize, clean_fragment, inline_text, norm_text, text_of
+from transform.dates import iso, rfc822, text_date
+from transform.extracted import Extracted, FeedItem
+from transform.platforms.wordpress import rules as R
+from transform.records import Capture, Chain, Comment, Link, Listing, MediaRef, Post
+
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+
+
+def parse_html(text: str):
+    """An lxml tree for `text`, or None when there is nothing to parse."""
+    if not text.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        try:
+            return lxml_html.document_fromstring(text.encode("utf-8", "replace"))
+        except (etree.ParserError, ValueError):
+            return None
+
+
+def _first(node, rules, want_str: bool = True):
+    for rule in rules:
+        found = rule(node)
+        if isinstance(found, list):
+            for value in found:
+                if isinstance(value, str):
+                    if value.strip():
+                        return value.strip()
+                elif not want_str:
+                    return value
+                elif inline_text(value):
+                    return value
+        elif isinstance(found, str) and found.strip():
+            return found.strip()
+    return None
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def canonical(url: str | None) -> str | None:
+    """A URL as the corpus names it: absolute, fragment dropped."""
+    if not url:
+        return None
+    return urldefrag(url.strip())[0] or None
+
+
+def _slug(url: str) -> str | None:
+    path = re.sub(r"/page/\d+/?$", "", urlsplit(url).path).rstrip("/")
+    seg = path.rsplit("/", 1)[-1] if path else ""
+    return unquote(seg) or None
+
+
+def post_id_of(body_class: str, root, shortlink: str | None) -> tuple[int | None, str]:
+    m = R.POSTID.search(body_class) or R.PAGEID.search(body_class)
+    if m:
+        return int(m.group(1)), "body_class"
+    if shortlink:
+        m = R.QUERY_P.search(shortlink)
+        if m:
+            return int(m.group(1)), "shortlink"
+    articles = root.xpath("//article[starts-with(@id, 'post-')]/@id")
+    if len(articles) == 1:
+        m = R.ARTICLE_ID.match(articles[0])
+        if m:
+            return int(m.group(1)), "article_id"
+    return None, "none"
+
+
+def page_role(body_class: str, root) -> tuple[str, str | None]:
+    """(`post` | `page` | `listing` | `skip`, listing type or skip reason)."""
+    classes = set(body_class.split())
+    for name in R.SKIP_BODY_CLASSES:
+        if name in classes:
+            return "skip", name
+    if any(c.startswith("attachmentid-") for c in classes):
+        return "skip", "attachment"
+    if ("single" in classes or "single-post" in classes) and R.POSTID.search(body_class):
+        return "post", None
+    if "page" in classes and R.PAGEID.search(body_class):
+        return "page", None
+    for cls, kind in R.LISTING_BY_BODY_CLASS:
+        if cls in classes:
+            return "listing", kind
+    if not classes:
+        articles = root.xpath("//article[starts-with(@id, 'post-')]")
+        if len(articles) == 1 and root.xpath("string(//link[@rel='shortlink']/@href)"):
+            return "post", None
+        if len(articles) > 1:
+            return "listing", "home"
+    return "skip", "no_wordpress_role"
+
+
+def looks_like_post(url: str, host: str) -> bool | None:
+    """True for dated permalinks and ?p=N, None (maybe) for other same-site paths, False otherwise."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() != host:
+        return False
+    path = parts.path or "/"
+    if R.NON_POST_PATH.search(path) or "wp-content" in path or R.IMAGE_EXT.search(path) or R.DOCUMENT_EXT.search(path):
+        return False
+    if parts.query:
+        return bool(re.match(r"^p=\d+$", parts.query))
+    if R.DATED_PERMALINK.match(path):
+        return True
+    if path.strip("/") and "/" not in path.strip("/"):
+        return None
+    return False
+
+
+def _terms(article, root, host: str) -> tuple[list[str], list[str], list[str]]:
+    cats: list[str] = []
+    tags: list[str] = []
+    warnings: list[str] = []
+    links = []
+    for rule in R.TERM_LINKS:
+        links = rule(article) or rule(root)
+        if links:
+            break
+    for a in links:
+        name = inline_text(a)
+        if not name:
+            continue
+        rel = f" {a.get('rel', '')} "
+        href = a.get("href", "")
+        container = " ".join(anc.get("class", "") for anc in a.iterancestors())
+        is_cat = (" category " in rel or "/category/" in href or "taxonomy-category" in container
+                  or "cat-links" in container or "cat=" in href)
+        target = cats if is_cat else tags
+        if name not in target:
+            target.append(name)
+    if not cats and not tags:
+        classes = article.get("class", "") if article is not None else ""
+        for kind, slug in R.POST_CLASS_TERM.findall(classes):
+            (cats if kind == "category" else tags).append(unquote(slug))
+        if cats or tags:
+            warnings.append("categories/tags taken from post classes (slugs, not names)")
+    return cats, tags, warnings
+
+
+def _nav(root, rules, text_rx) -> str | None:
+    value = _first(root, rules)
+    if value:
+        return value
+    for a in R.NAV_LINKS(root):
+        if text_rx.search(inline_text(a)):
+            return a.get("href")
+    return None
+
+
+def _comments(root, base: str) -> tuple[list[Comment], list[str]]:
+    out: list[Comment] = []
+    warnings: list[str] = []
+    nodes = R.COMMENT_NODES(root)
+    node_ids = {}
+    for li in nodes:
+        cid = None
+        for cand in [li.get("id", "")] + li.xpath("./*[1]/@id | ./article/@id | ./div/@id"):
+            m = R.COMMENT_ID.match(cand or "")
+            if m:
+                cid = m.group(1)
+                break
+        if cid is None:
+            continue
+        node_ids[li] = cid
+    for li, cid in node_ids.items():
+        parent = None
+        for anc in li.iterancestors("li"):
+            if anc in node_ids:
+                parent = node_ids[anc]
+                break
+        body = _own_body(li)
+        author = _first(body, R.COMMENT_AUTHOR)
+        author_text = inline_text(author) if author is not None and not isinstance(author, str) else author
+        date_raw = _first(body, R.COMMENT_DATE)
+        date = None
+        if isinstance(date_raw, str):
+            date = iso(date_raw)
+        elif date_raw is not None:
+            date = text_date(inline_text(date_raw))
+        text_el = _first(body, R.COMMENT_TEXT, want_str=False)
+        text = text_of(text_el) if text_el is not None else text_of(body)
+        if author_text is None:
+            warnings.append(f"comment {cid} has no author")
+        out.append(Comment(id=cid, parent=parent, author=author_text or None, date=date, text=text))
+    return out, warnings
+
+
+def _own_body(li):
+    """The part of a comment <li> that is its own, without its nested replies."""
+    for child in li:
+        if isinstance(child.tag, str) and child.tag in ("article", "div") and not child.xpath(".//li"):
+            return child
+    copy = deepcopy(li)
+    for child in copy.xpath(".//ul[contains(@class, 'children')] | .//ol[contains(@class, 'children')]"):
+        child.drop_tree()
+    return copy
+
+
+def _media(content, base: str, published: str | None) -> list[MediaRef]:
+    if content is None:
+        return []
+    found: dict[str, MediaRef] = {}
+    order: list[str] = []
+    for img in content.iter("img"):
+        src = absolutize(img.get("src"), base)
+        if not src:
+            continue
+        variants = {src}
+        for cand in (img.get("srcset") or "").split(","):
+            bits = cand.strip().split()
+            if bits:
+                u = absolutize(bits[0], base)
+                if u:
+                    variants.add(u)
+        original = absolutize(img.get("data-orig-file"), base)
+        parent = img.getparent()
+        if original is None and parent is not None and parent.tag == "a":
+            href = absolutize(parent.get("href"), base)
+            if href and R.IMAGE_EXT.search(urlsplit(href).path):
+                original = href
+        if original is None:
+            original = R.SIZE_SUFFIX.sub("", src)
+        variants.add(original)
+        ref = found.get(original)
+        if ref is None:
+            ref = MediaRef(url=original, kind="image", role="embedded", variants=[], best=original,
+                           mime=_mime_from(original))
+            found[original] = ref
+            order.append(original)
+        ref.variants = sorted(set(ref.variants) | variants)
+    for a in content.iter("a"):
+        href = canonical(absolutize(a.get("href"), base))
+        if not href:
+            continue
+        path = urlsplit(href).path
+        if R.DOCUMENT_EXT.search(path) or ("/wp-content/uploads/" in path and not R.IMAGE_EXT.search(path)):
+            if href not in found:
+                month = R.UPLOAD_MONTH.search(path)
+                attached = bool(month and published and published[:7] == f"{month.group(1)}-{month.group(2)}")
+                found[href] = MediaRef(url=href, kind="document", role="attached" if attached else "linked",
+                                       variants=[href], best=href, mime=_mime_from(href))
+                order.append(href)
+    return [found[u] for u in order]
+
+
+_MIMES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+          "webp": "image/webp", "svg": "image/svg+xml", "pdf": "application/pdf",
+          "doc": "application/msword", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def _mime_from(url: str) -> str | None:
+    ext = urlsplit(url).path.rsplit(".", 1)[-1].lower() if "." in urlsplit(url).path else ""
+    return _MIMES.get(ext)
+
+
+def _links(content, base: str, host: str) -> list[Link]:
+    if content is None:
+        return []
+    out: list[Link] = []
+    seen = set()
+    for a in content.iter("a"):
+        href = canonical(absolutize(a.get("href"), base))
+        if not href or not href.startswith(("http://", "https://")) or href in seen:
+            continue
+        seen.add(href)
+        scope = "internal" if _host(href) == host else "external"
+        out.append(Link(url=href, text=inline_text(a), scope=scope))
+    return out
+
+
+def _title(article, root) -> str | None:
+    el = _first(article, R.TITLE, want_str=False)
+    if el is not None and not isinstance(el, str):
+        return inline_text(el) or None
+    for rule in R.TITLE_META:
+        value = rule(root).strip()
+        if value:
+            return re.split(r"\s+[|–—-]\s+", value)[0].strip() or None
+    return None
+
+
+def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
+    """Everything a WordPress HTML page says: a post or page record, or a listing, or why neither."""
+    root = tree if tree is not None else parse_html(text)
+    if root is None:
+        return Extracted(skip="empty_html")
+    host = _host(url)
+    body_class = R.BODY_CLASS(root)
+    role, detail = page_role(body_class, root)
+    if role == "skip":
+        return Extracted(skip=f"wordpress_{detail}")
+    if role == "listing":
+        return _listing(root, url, host, capture, detail)
+    warnings: list[str] = []
+    article = _first(root, R.ARTICLE, want_str=False)
+    if article is None or isinstance(article, str):
+        article = root
+    shortlink = canonical(absolutize(R.SHORTLINK(root), url))
+    canon = canonical(absolutize(R.CANONICAL(root), url))
+    post_id, id_source = post_id_of(body_class, root, shortlink)
+    record_url = canon or canonical(url) or url
+    if post_id is None:
+        warnings.append("no WordPress post id found (body class, shortlink, article id); id derived from the URL")
+    if id_source != "body_class" and post_id is not None:
+        warnings.append(f"post id taken from {id_source}")
+    title = _title(article, root)
+    if not title:
+        warnings.append("no title found")
+    published = iso(_first(article, R.PUBLISHED) or _first(root, R.PUBLISHED))
+    if published is None:
+        el = _first(article, R.DATE_TEXT, want_str=False)
+        if el is None:
+            el = _first(root, R.DATE_TEXT, want_str=False)
+        day = text_date(inline_text(el)) if el is not None and not isinstance(el, str) else None
+        if day:
+            published = day
+            warnings.append("published date read from the page text (no <time datetime>); no time of day")
+        elif role == "post":
+            warnings.append("no published date found on the page")
+    modified = iso(_first(article, R.MODIFIED) or _first(root, R.MODIFIED))
+    authors = []
+    for rule in R.AUTHORS:
+        for el in rule(article) or rule(root):
+            name = inline_text(el)
+            if name and name not in authors:
+                authors.append(name)
+        if authors:
+            break
+    if not authors and R.AUTHOR_META(root).strip():
+        authors = [R.AUTHOR_META(root).strip()]
+    if not authors and role == "post":
+        warnings.append("no author found")
+    cats, tags, term_warnings = _terms(article, root, host) if role == "post" else ([], [], [])
+    warnings.extend(term_warnings)
+    content = _first(article, R.CONTENT, want_str=False)
+    if content is None or isinstance(content, str):
+        content = None
+        warnings.append("no entry content found")
+    content_html, clean_warnings = clean_fragment(content, url)
+    warnings.extend(clean_warnings)
+    content_text = text_of(content)
+    comments, comment_warnings = _comments(root, url) if role == "post" else ([], [])
+    warnings.extend(comment_warnings)
+    excerpt = _first(root, R.META_DESCRIPTION)
+    lang = R.HTML_LANG(root).strip() or None
+    previous = next_ = None
+    if role == "post":
+        previous = canonical(absolutize(_nav(root, R.PREVIOUS, R.PREV_TEXT), url))
+        next_ = canonical(absolutize(_nav(root, R.NEXT, R.NEXT_TEXT), url))
+    pid_part = str(post_id) if post_id is not None else "url:" + record_url
+    post = Post(
+        id=f"wp:{host}:{pid_part}",
+        kind=role,
+        platform="wordpress",
+        site=host,
+        post_id=post_id,
+        url=record_url,
+        canonical_url=canon,
+        shortlink=shortlink,
+        title=title,
+        published=published,
+        modified=modified,
+        authors=authors,
+        categories=cats,
+        tags=tags,
+        language=lang,
+        content_html=content_html,
+        content_text=content_text,
+        excerpt=norm_text(excerpt) or None,
+        comments=comments,
+        comment_count=len(comments),
+        media=_media(content, url, published),
+        links=_links(content, url, host),
+        chain=Chain(previous=previous, next=next_),
+        capture=capture,
+        slug=_slug(record_url),
+        warnings=warnings,
+    )
+    result = Extracted(post=post)
+    if role == "page":
+        names, maybe = _named_posts(content, url, host)
+        if names or maybe:
+            slug = post.slug or str(post_id)
+            result.listing = Listing(kind="listing", url=record_url, site=host, listing_type=f"page:{slug}",
+                                     names=names, total=None, capture=capture)
+            result.maybe_names = maybe
+    return result
+
+
+def _named_posts(scope, base: str, host: str) -> tuple[list[str], list[str]]:
+    if scope is None:
+        return [], []
+    names: list[str] = []
+    maybe: list[str] = []
+    for a in scope.iter("a"):
+        href = canonical(absolutize(a.get("href"), base))
+        if not href:
+            continue
+        verdict = looks_like_post(href, host)
+        if verdict and href not in names:
+            names.append(href)
+        elif verdict is None and href not in maybe:
+            maybe.append(href)
+    return names, maybe
+
+
+def _listing(root, url: str, host: str, capture: Capture, listing_type: str) -> Extracted:
+    names: list[str] = []
+    for rule in R.LISTED_POSTS:
+        for href in rule(root):
+            u = canonical(absolutize(href, url))
+            if u and _host(u) == host and u not in names:
+                names.append(u)
+        if names:
+            break
+    listing = Listing(kind="listing", url=canonical(url) or url, site=host, listing_type=listing_type,
+                      names=names, total=None, capture=capture)
+    if not names:
+        listing.warnings.append("listing names no posts")
+    return Extracted(listing=listing)
+
+
+def _xml_root(body: bytes):
+    try:
+        return etree.fromstring(body, XML_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+NS = {"dc": "http://purl.org/dc/elements/1.1/", "content": "http://purl.org/rss/1.0/modules/content/",
+      "slash": "http://purl.org/rss/1.0/modules/slash/", "wfw": "http://wellformedness.com/wfw/"}
+
+
+def extract_feed(body: bytes, url: str, capture: Capture) -> Extracted:
+    """A WordPress RSS 2.0 feed: a `feed` listing and one FeedItem per post it names."""
+    root = _xml_root(body)
+    if root is None:
+        return Extracted(skip="unparseable_feed")
+    host = _host(url)
+    items = root.findall("./channel/item")
+    comments_feed = False
+    channel_title = (root.findtext("./channel/title") or "").strip().lower()
+    if channel_title.startswith(("kommentarer", "comments")):
+        comments_feed = True
+    names: list[str] = []
+    feed_items: list[FeedItem] = []
+    for item in items:
+        link = canonical(absolutize((item.findtext("link") or "").strip(), url))
+        if not link:
+            continue
+        if "#comment-" in (item.findtext("link") or ""):
+            comments_feed = True
+        if link not in names:
+            names.append(link)
+        guid = item.findtext("guid") or ""
+        m = R.QUERY_P.search(guid)
+        slash = item.findtext("slash:comments", namespaces=NS)
+        feed_items.append(FeedItem(
+            url=link,
+            post_id=int(m.group(1)) if m else None,
+            title=norm_text(item.findtext("title")) or None,
+            published=rfc822(item.findtext("pubDate")),
+            authors=[c.text.strip() for c in item.findall("dc:creator", NS) if c.text and c.text.strip()],
+            categories=[c.text.strip() for c in item.findall("category") if c.text and c.text.strip()],
+            comment_count=int(slash) if slash and slash.strip().isdigit() else None,
+            excerpt=norm_text(item.findtext("description")) or None,
+        ))
+    listing = Listing(kind="listing", url=canonical(url) or url, site=host, listing_type="feed",
+                      names=names, total=None, capture=capture)
+    return Extracted(listing=listing, feed_items=[] if comments_feed else feed_items)
+
+
+def extract_sitemap(body: bytes, url: str, capture: Capture) -> Extracted:
+    root = _xml_root(body)
+    if root is None:
+        return Extracted(skip="unparseable_sitemap")
+    host = _host(url)
+    locs = [t.strip() for t in root.xpath("//*[local-name()='url']/*[local-name()='loc']/text()")]
+    names: list[str] = []
+    maybe: list[str] = []
+    for loc in locs:
+        verdict = looks_like_post(loc, host)
+        if verdict and loc not in names:
+            names.append(loc)
+        elif verdict is None:
+            maybe.append(loc)
+    listing = Listing(kind="listing", url=canonical(url) or url, site=host, listing_type="sitemap",
+                      names=names, total=None, capture=capture)
+    return Extracted(listing=listing, maybe_names=maybe)

@@ -1,0 +1,135 @@
+"""Where WordPress puts each fact, as ordered XPath rules: core markup first, theme guesses last.
+
+A new theme quirk is a new rule at the right place in a list, not a new branch in extract.py.
+Rules for things inside the post exclude the comment area.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+NOT_IN_COMMENTS = (f"not(ancestor::*[{_has_class('comment')} or {_has_class('comments-area')} "
+                   f"or {_has_class('comment-list')} or @id='comments' or {_has_class('wp-block-comments')}])")
+
+
+def X(path: str) -> etree.XPath:
+    return etree.XPath(path)
+
+
+BODY_CLASS = X("string(//body/@class)")
+HTML_LANG = X("string(/html/@lang)")
+CANONICAL = X("string(//link[@rel='canonical']/@href)")
+SHORTLINK = X("string(//link[@rel='shortlink']/@href)")
+META_DESCRIPTION = [X("string(//meta[@name='description']/@content)"),
+                    X("string(//meta[@property='og:description']/@content)")]
+GENERATOR = X("string(//meta[@name='generator']/@content)")
+
+ARTICLE = [
+    X(f"//article[starts-with(@id, 'post-') and {NOT_IN_COMMENTS}]"),
+    X(f"//*[{_has_class('hentry')} and {NOT_IN_COMMENTS}]"),
+    X(f"//*[{_has_class('type-post')} or {_has_class('type-page')}]"),
+    X("//main"),
+    X("//*[@id='content']"),
+    X("//body"),
+]
+
+TITLE = [
+    X(f".//*[{_has_class('entry-title')} and {NOT_IN_COMMENTS}]"),
+    X(f".//*[{_has_class('wp-block-post-title')} and {NOT_IN_COMMENTS}]"),
+    X(f"//*[{_has_class('entry-title')}]"),
+    X(f"//*[{_has_class('wp-block-post-title')}]"),
+]
+TITLE_META = [X("string(//meta[@property='og:title']/@content)"), X("string(//title)")]
+
+PUBLISHED = [
+    X(f".//time[{_has_class('published')} and {NOT_IN_COMMENTS}]/@datetime"),
+    X(f".//time[{_has_class('entry-date')} and {NOT_IN_COMMENTS}]/@datetime"),
+    X(f".//*[{_has_class('wp-block-post-date')} and {NOT_IN_COMMENTS}]//time/@datetime"),
+    X(f"//*[{_has_class('wp-block-post-date')}]//time/@datetime"),
+    X("//meta[@property='article:published_time']/@content"),
+    X(f".//*[{_has_class('entry-meta')} or {_has_class('posted-on')}]//time/@datetime"),
+]
+MODIFIED = [
+    X(f".//time[{_has_class('updated')} and {NOT_IN_COMMENTS}]/@datetime"),
+    X("//meta[@property='article:modified_time']/@content"),
+]
+DATE_TEXT = [
+    X(f".//time[{_has_class('entry-date')} and {NOT_IN_COMMENTS}]"),
+    X(f".//*[{_has_class('posted-on')} or {_has_class('entry-date')} or {_has_class('entry-meta')}][{NOT_IN_COMMENTS}]"),
+    X(f"//*[{_has_class('wp-block-post-date')}]"),
+]
+
+AUTHORS = [
+    X(f".//*[{_has_class('author')} and {_has_class('vcard')} and {NOT_IN_COMMENTS}]//a"),
+    X(f".//*[{_has_class('byline')} and {NOT_IN_COMMENTS}]//a"),
+    X(f".//a[contains(concat(' ', @rel, ' '), ' author ') and {NOT_IN_COMMENTS}]"),
+    X(f"//*[{_has_class('wp-block-post-author-name')} or {_has_class('wp-block-post-author__name')}][{NOT_IN_COMMENTS}]"),
+    X(f".//*[{_has_class('author')} and {_has_class('vcard')} and {NOT_IN_COMMENTS}]"),
+]
+AUTHOR_META = X("string(//meta[@name='author']/@content)")
+
+TERM_LINKS = [
+    X(f".//a[(contains(concat(' ', @rel, ' '), ' tag ') or contains(concat(' ', @rel, ' '), ' category ')) and {NOT_IN_COMMENTS}]"),
+    X(f"//*[{_has_class('wp-block-post-terms')}]//a"),
+]
+
+CONTENT = [
+    X(f".//*[{_has_class('entry-content')} and {NOT_IN_COMMENTS}]"),
+    X(f".//*[{_has_class('wp-block-post-content')}]"),
+    X(f"//*[{_has_class('entry-content')}]"),
+    X(f"//*[{_has_class('wp-block-post-content')}]"),
+    X(f".//*[{_has_class('post-content')} or {_has_class('entry')}]"),
+]
+
+PREVIOUS = [
+    X("//head/link[@rel='prev']/@href"),
+    X(f"//*[{_has_class('nav-previous')} or {_has_class('post-navigation-link-previous')}]//a/@href"),
+    X(f"//*[{_has_class('post-navigation')} or {_has_class('navigation')} or self::nav]//a[contains(concat(' ', @rel, ' '), ' prev ')]/@href"),
+]
+NEXT = [
+    X("//head/link[@rel='next']/@href"),
+    X(f"//*[{_has_class('nav-next')} or {_has_class('post-navigation-link-next')}]//a/@href"),
+    X(f"//*[{_has_class('post-navigation')} or {_has_class('navigation')} or self::nav]//a[contains(concat(' ', @rel, ' '), ' next ')]/@href"),
+]
+NAV_LINKS = X("//nav//a[@href] | //*[contains(@class, 'navigation')]//a[@href]")
+NEXT_TEXT = re.compile(r"^\W*(nästa|next|nyare|newer)\b", re.I)
+PREV_TEXT = re.compile(r"^\W*(föregående|previous|äldre|older)\b", re.I)
+
+COMMENT_NODES = X(
+    f"//li[({_has_class('comment')} or {_has_class('pingback')} or {_has_class('trackback')}"
+    f" or starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-'))]"
+)
+COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
+COMMENT_AUTHOR = [X(f".//*[{_has_class('fn')}]"), X(f".//*[{_has_class('comment-author')}]"),
+                  X(f".//*[{_has_class('wp-block-comment-author-name')}]")]
+COMMENT_DATE = [X(".//time/@datetime"), X(f".//*[{_has_class('comment-metadata')} or {_has_class('comment-meta')} or {_has_class('wp-block-comment-date')}]")]
+COMMENT_TEXT = [X(f".//*[{_has_class('comment-content')} or {_has_class('wp-block-comment-content')}]")]
+
+LISTED_POSTS = [
+    X(f"//*[{_has_class('entry-title')} or {_has_class('wp-block-post-title')}]//a/@href"),
+    X("//article//a[@rel='bookmark']/@href"),
+]
+
+POSTID = re.compile(r"\bpostid-(\d+)\b")
+PAGEID = re.compile(r"\bpage-id-(\d+)\b")
+ARTICLE_ID = re.compile(r"^post-(\d+)$")
+QUERY_P = re.compile(r"[?&](?:p|page_id)=(\d+)")
+POST_CLASS_TERM = re.compile(r"\b(category|tag)-([^\s]+)")
+SIZE_SUFFIX = re.compile(r"-(\d+)x(\d+)(?=\.[A-Za-z0-9]+$)")
+IMAGE_EXT = re.compile(r"\.(jpe?g|png|gif|webp|bmp|tiff?|svg)$", re.I)
+DOCUMENT_EXT = re.compile(r"\.(pdf|docx?|pptx?|xlsx?|odt|ods|odp|rtf|txt|zip|epub)$", re.I)
+DATED_PERMALINK = re.compile(r"^/\d{4}/\d{2}/(?:\d{2}/)?(?!page/)[^/]+/?$")
+NON_POST_PATH = re.compile(r"^/(category|tag|author|feed|comments|wp-[a-z]+|page|search)(/|$)|/feed/?$|/trackback/?$")
+
+LISTING_BY_BODY_CLASS = (
+    ("category", "category"), ("tag", "tag"), ("author", "author"), ("date", "date"),
+    ("home", "home"), ("blog", "home"), ("tax", "category"), ("archive", "date"),
+)
+SKIP_BODY_CLASSES = ("error404", "search", "search-results", "search-no-results", "attachment", "single-attachment")
+UPLOAD_MONTH = re.compile(r"/wp-content/uploads/(\d{4})/(\d{2})/")

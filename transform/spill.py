@@ -1,0 +1,66 @@
+"""On-disk intermediate store: workers append what each record contributes, the merge reads it
+back sorted. SQLite keeps memory bounded however many pages there are."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+TABLES = {
+    "docs": "id TEXT, kind TEXT, rank TEXT, url TEXT, canon TEXT, shortlink TEXT, capture_url TEXT, "
+            "digest TEXT, next_url TEXT, prev_url TEXT, json TEXT",
+    "media": "url TEXT, rank TEXT, digest TEXT, json TEXT",
+    "listings": "url TEXT, listing_type TEXT, rank TEXT, maybe TEXT, json TEXT",
+    "feed_items": "url TEXT, post_id INTEGER, rank TEXT, json TEXT",
+    "tumblr": "blog TEXT, post_id TEXT, source TEXT, rank TEXT, json TEXT, capture TEXT",
+    "redirects": "src TEXT, dst TEXT, rank TEXT",
+    "revisits": "url TEXT, refers_uri TEXT, digest TEXT, rank TEXT, capture TEXT",
+    "captured": "url TEXT, digest TEXT",
+    "rejects": "warc_file TEXT, offset INTEGER, reason TEXT, json TEXT",
+    "stats": "name TEXT, n INTEGER",
+}
+
+
+def dumps(obj: Any) -> str:
+    """The one JSON serialisation used for every corpus line: sorted keys, UTF-8, compact."""
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def connect(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("PRAGMA temp_store=FILE")
+    db.execute("PRAGMA cache_size=-16000")
+    return db
+
+
+def create(db: sqlite3.Connection) -> None:
+    for name, cols in TABLES.items():
+        db.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+
+
+class Spill:
+    """Append-only writer for one worker's share of the records."""
+
+    def __init__(self, path: str):
+        self.db = connect(path)
+        create(self.db)
+        self.stats: dict[str, int] = {}
+        self._pending = 0
+
+    def add(self, table: str, *values: Any) -> None:
+        marks = ",".join("?" * len(values))
+        self.db.execute(f"INSERT INTO {table} VALUES ({marks})", values)
+        self._pending += 1
+        if self._pending >= 2000:
+            self.db.commit()
+            self._pending = 0
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.stats[name] = self.stats.get(name, 0) + n
+
+    def close(self) -> None:
+        self.db.executemany("INSERT INTO stats VALUES (?, ?)", sorted(self.stats.items()))
+        self.db.commit()
+        self.db.close()
