@@ -22,7 +22,7 @@ import jsonschema
 from archive_out.cdxj import warc_files
 from archive_out.errors import (
     ArchiveOutError, ChecksumMismatch, Failure, FileMissing, InvalidPackage, ProvenanceMismatch,
-    SchemaViolation, UnexpectedFile, UnreadableRecord,
+    SchemaViolation, UnexpectedFile, VerificationError,
 )
 from archive_out.layout import Layout
 from archive_out.warcs import read_capture, scan_warc
@@ -53,6 +53,11 @@ class VerifyResult:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def raise_for_failures(self) -> None:
+        """For callers that prefer an exception: VerificationError carrying every failure."""
+        if self.failures:
+            raise VerificationError(f"{self.path}: {len(self.failures)} verification failure(s)", self.failures)
 
     def count(self, key: str, amount: int = 1) -> None:
         self.checked[key] = self.checked.get(key, 0) + amount
@@ -126,10 +131,21 @@ def _load_json(path: Path, result: VerifyResult, label: str) -> dict | None:
 
 
 def _tree_bytes(layout: Layout) -> int:
+    """Bytes verify will read for a tree: each WARC once, corpus files twice (sums, then records)."""
     total = sum(p.stat().st_size for p in warc_files(layout.warc_dir))
     if layout.corpus.is_dir():
-        total += sum(p.stat().st_size for p in layout.corpus.iterdir() if p.is_file())
+        for p in layout.corpus.iterdir():
+            if p.is_file():
+                total += p.stat().st_size * (2 if p.name in RECORD_FILES else 1)
     return total
+
+
+def _bag_copy_bytes(bag: Path, layout: Layout) -> int:
+    """Bytes of bag files that are not hard links to WARCs already read."""
+    if not bag.is_dir():
+        return 0
+    seen = {(p.stat().st_dev, p.stat().st_ino) for p in warc_files(layout.warc_dir)}
+    return sum(p.stat().st_size for p in bag.rglob("*") if p.is_file() and (p.stat().st_dev, p.stat().st_ino) not in seen)
 
 
 def _verify_warcs(layout: Layout, prefix: str, result: VerifyResult, cache: _HashCache,
@@ -172,7 +188,8 @@ def _find_warc(warc_dir: Path, name: str) -> Path | None:
     return None
 
 
-def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: str, result: VerifyResult) -> None:
+def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: str, result: VerifyResult,
+                   missing: dict[tuple[str, str], int]) -> None:
     warc_name = capture.get("warc_file")
     offset = capture.get("offset")
     if not warc_name or not isinstance(offset, int):
@@ -180,8 +197,11 @@ def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: 
         return
     path = _find_warc(layout.warc_dir, os.path.basename(warc_name))
     if path is None:
-        result.failures.append(ProvenanceMismatch(file=label, record=rid, expected=f"{prefix}harvest/warc/{warc_name}",
-                                                  found="no such WARC file", detail="capture.warc_file"))
+        key = (label, warc_name)
+        if key not in missing:
+            result.failures.append(ProvenanceMismatch(file=label, record=rid, expected=f"{prefix}harvest/warc/{warc_name}",
+                                                      found="no such WARC file", detail="capture.warc_file"))
+        missing[key] = missing.get(key, 0) + 1
         return
     try:
         facts = read_capture(str(path), offset)
@@ -259,14 +279,18 @@ def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _Ha
                                                     detail="differs from corpus/manifest.json"))
     schema = _load_json(corpus / "schema.json", result, f"{prefix}corpus/schema.json")
     check = _record_checker(schema, f"{prefix}corpus/schema.json", result) if schema is not None else None
+    missing: dict[tuple[str, str], int] = {}
     for name in RECORD_FILES:
         path = corpus / name
         if not path.exists():
             continue
         label = f"{prefix}corpus/{name}"
         failures_here = 0
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            for number, line in enumerate(fh, 1):
+        with open(path, "rb") as fh:
+            for number, raw in enumerate(fh, 1):
+                if progress:
+                    progress.advance(len(raw))
+                line = raw.decode("utf-8", errors="replace")
                 if not line.strip():
                     continue
                 try:
@@ -283,11 +307,16 @@ def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _Ha
                         result.failures.append(SchemaViolation(file=label, record=rid, detail=problem))
                 capture = record.get("capture")
                 if isinstance(capture, dict):
-                    _check_capture(capture, layout, prefix, label, rid, result)
+                    _check_capture(capture, layout, prefix, label, rid, result, missing)
                 failures_here += len(result.failures) - before
                 if failures_here > MAX_FAILURES_PER_FILE:
                     result.failures.append(Failure(file=label, detail=f"more than {MAX_FAILURES_PER_FILE} failures; stopped checking this file"))
                     break
+    for (label, warc_name), count in sorted(missing.items()):
+        if count > 1:
+            result.failures.append(ProvenanceMismatch(
+                file=label, expected=f"{prefix}harvest/warc/{warc_name}", found="no such WARC file",
+                detail=f"{count - 1} more record(s) point into this missing WARC"))
     return warc_sums
 
 
@@ -407,7 +436,7 @@ def _verify_wacz(path: Path, label: str, result: VerifyResult, progress: Progres
                 result.failures.append(UnexpectedFile(file=f"{label}!{member}", detail="not listed in datapackage.json"))
 
 
-def _scan_wacz_warcs(path: Path, label: str, result: VerifyResult) -> None:
+def _scan_wacz_warcs(path: Path, label: str, result: VerifyResult, progress: Progress | None = None) -> None:
     """For a WACZ on its own: unpack each WARC member to a temporary file and check its records."""
     import tempfile
 
@@ -422,7 +451,7 @@ def _scan_wacz_warcs(path: Path, label: str, result: VerifyResult) -> None:
                     except (zipfile.BadZipFile, OSError, zlib.error):
                         continue
                     tmp.flush()
-                    scan = scan_warc(tmp.name, f"{label}!{member}")
+                    scan = scan_warc(tmp.name, f"{label}!{member}", (), progress.advance if progress else None)
                     result.count("warc_files")
                     result.count("warc_records", scan.records)
                     result.count("digests", scan.digests_checked)
@@ -440,13 +469,13 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
         if progress:
             progress.start(2 * target.stat().st_size)
         _verify_wacz(target, target.name, result, progress)
-        _scan_wacz_warcs(target, target.name, result)
+        _scan_wacz_warcs(target, target.name, result, progress)
         return result
     if target.is_dir() and (target / "bagit.txt").exists():
         result = VerifyResult(target, "bag")
         data = Layout(target / "data")
         if progress:
-            progress.start(_tree_bytes(data) + sum(p.stat().st_size for p in target.rglob("*") if p.is_file()))
+            progress.start(_tree_bytes(data) + _bag_copy_bytes(target, data))
         _verify_tree(data, "data/", result, cache, progress, ("sha256", "sha512"))
         _verify_bag(target, target.name, result, cache, progress)
         return result
@@ -454,7 +483,7 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
     if target.is_dir() and (layout.harvest.is_dir() or layout.corpus.is_dir()):
         result = VerifyResult(target, "out")
         if progress:
-            total = _tree_bytes(layout)
+            total = _tree_bytes(layout) + _bag_copy_bytes(layout.bag, layout)
             total += sum(p.stat().st_size for p in layout.waczs())
             progress.start(total)
         warc_sums = _verify_tree(layout, "", result, cache, progress)

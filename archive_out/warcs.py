@@ -21,6 +21,7 @@ from archive_out.errors import DigestMismatch, Failure, UnreadableRecord
 
 CHUNK = 1 << 16
 MAX_HTTP_HEAD = 1 << 20
+MAX_FAILURES = 1000
 HTTP_TYPES = ("application/http",)
 
 
@@ -154,7 +155,13 @@ class WarcScan:
     digests_checked: int = 0
     file_hashes: dict[str, str] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
-    record_ids: dict[int, str] = field(default_factory=dict)
+    more_failures: int = 0
+
+    def fail(self, failure: Failure) -> None:
+        if len(self.failures) < MAX_FAILURES:
+            self.failures.append(failure)
+        else:
+            self.more_failures += 1
 
 
 def _dechunked_payload_digest(path: str, offset: int, algo: str) -> bytes | None:
@@ -177,7 +184,6 @@ def scan_warc(
     name: str,
     file_algorithms: tuple[str, ...] = (),
     on_bytes: Callable[[int], None] | None = None,
-    keep_ids: bool = False,
 ) -> WarcScan:
     """Recompute every record's digests in one streaming pass; never raises on bad data."""
     scan = WarcScan()
@@ -194,10 +200,8 @@ def scan_warc(
                 rec_type = headers.get_header("WARC-Type") or "unknown"
                 scan.records += 1
                 scan.by_type[rec_type] = scan.by_type.get(rec_type, 0) + 1
-                if keep_ids:
-                    scan.record_ids[offset] = record_id
                 if not str(record.format).startswith("warc"):
-                    scan.failures.append(UnreadableRecord(
+                    scan.fail(UnreadableRecord(
                         file=name, record=f"offset {offset}",
                         detail=f"not a WARC record (the bytes parse only as {record.format}); rest of file not read"))
                     break
@@ -205,10 +209,12 @@ def scan_warc(
                 record_id = None
         except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
             where = f"offset {iterator.offset}" + (f" {record_id}" if record_id else "")
-            scan.failures.append(
+            scan.fail(
                 UnreadableRecord(file=name, record=where, detail=f"{type(exc).__name__}: {exc}; rest of file not read")
             )
         scan.file_hashes = reader.finish()
+    if scan.more_failures:
+        scan.failures.append(Failure(file=name, detail=f"{scan.more_failures} more failures in this file not listed"))
     return scan
 
 
@@ -232,7 +238,7 @@ def _check_record(path, name, offset, record, rec_type, record_id, scan: WarcSca
     digests.close()
     label = f"{record_id} at offset {offset}"
     if read < expected_len:
-        scan.failures.append(
+        scan.fail(
             UnreadableRecord(file=name, record=label, expected=f"{expected_len} bytes", found=f"{read} bytes",
                              detail="record block truncated")
         )
@@ -241,7 +247,7 @@ def _check_record(path, name, offset, record, rec_type, record_id, scan: WarcSca
         scan.digests_checked += 1
         if not digest_equal(block_recorded, digests.block.digest()):
             _, enc = parse_digest(block_recorded)
-            scan.failures.append(
+            scan.fail(
                 DigestMismatch(file=name, record=label, expected=block_recorded,
                                found=f"{block_recorded.split(':')[0]}:{encode_like(enc, digests.block.digest())}",
                                detail="WARC-Block-Digest")
@@ -256,7 +262,7 @@ def _check_record(path, name, offset, record, rec_type, record_id, scan: WarcSca
                 ok = True
         if not ok:
             _, enc = parse_digest(check_payload)
-            scan.failures.append(
+            scan.fail(
                 DigestMismatch(file=name, record=label, expected=check_payload,
                                found=f"{check_payload.split(':')[0]}:{encode_like(enc, raw)}",
                                detail="WARC-Payload-Digest")

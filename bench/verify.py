@@ -90,7 +90,6 @@ def main() -> int:
 
     from archive_out import verify
 
-    bindir = Path(sys.executable).parent
     warcs = sorted((out / "harvest" / "warc").glob("*.warc.gz"))
     waczs = sorted((out / "package").glob("*.wacz"))
     size = sum(p.stat().st_size for p in warcs)

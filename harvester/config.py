@@ -151,6 +151,16 @@ class HarvestConfig:
         hosts.extend(self.scope.extra_hosts)
         return tuple(h for h in hosts if h)
 
+    def redacted(self) -> "HarvestConfig":
+        """The same settings with proxy credentials removed: what logs, WARCs and summaries may show."""
+        proxy = self.network.proxy
+        parts = urlsplit(proxy) if proxy else None
+        if parts is None or not (parts.username or parts.password):
+            return self
+        host = parts.hostname + (f":{parts.port}" if parts.port else "")
+        clean = proxy.replace(parts.netloc, host, 1)
+        return dataclasses.replace(self, network=dataclasses.replace(self.network, proxy=clean))
+
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data.pop("source", None)

@@ -37,6 +37,10 @@ from harvester.warc import PAYLOAD_DIGEST_POLICY, RotatingWarcWriter, recover_op
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
+class _Interrupted(Exception):
+    """The harvest is stopping during a retry wait: the URL stays queued for --resume."""
+
+
 def tool_version() -> str:
     try:
         from wparchive import __version__
@@ -47,13 +51,6 @@ def tool_version() -> str:
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def redact_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        return url.replace(parts.netloc, parts.hostname + (f":{parts.port}" if parts.port else ""), 1)
-    return url
 
 
 @dataclass
@@ -107,6 +104,7 @@ class Harvester:
         self.progress = Progress(cfg.progress.mode, cfg.progress.interval)
         self.chain = chainmod.Chain(self)
         self.errors: list[BaseException] = []
+        self.stopping = threading.Event()
         self.limit_hit = False
 
     # setup ------------------------------------------------------------------------------------
@@ -126,10 +124,7 @@ class Harvester:
         }
 
     def config_dict(self) -> dict[str, Any]:
-        data = self.cfg.to_dict()
-        if data["network"]["proxy"]:
-            data["network"]["proxy"] = redact_url(data["network"]["proxy"])
-        return data
+        return self.cfg.redacted().to_dict()
 
     def _on_open(self, name: str, size: int) -> None:
         with self.state.transaction() as db:
@@ -254,6 +249,8 @@ class Harvester:
         net = self.cfg.network
         attempt = 0
         while True:
+            if self.stopping.is_set():
+                raise _Interrupted()
             attempt += 1
             with self.commit_lock:
                 with self.state.transaction() as db:
@@ -261,13 +258,14 @@ class Harvester:
             try:
                 ex = self.fetcher.fetch(url)
             except FetchError as exc:
-                if exc.retryable and attempt <= net.retries and not self.sched.stopped:
+                if exc.retryable and attempt <= net.retries:
                     wait = min(net.max_backoff, net.backoff * 2 ** (attempt - 1))
                     self._log_retry(url, entry, attempt, None, f"{exc}; retrying in {wait:g}s")
-                    time.sleep(wait)
+                    if self.stopping.wait(wait):
+                        raise _Interrupted()
                     continue
                 return None, exc, attempt
-            if ex.status in RETRY_STATUSES and attempt <= net.retries and not self.sched.stopped:
+            if ex.status in RETRY_STATUSES and attempt <= net.retries:
                 wait = net.backoff * 2 ** (attempt - 1)
                 after = retry_after_seconds(ex.header("Retry-After"))
                 if after is not None:
@@ -277,7 +275,8 @@ class Harvester:
                 self._log_retry(url, entry, attempt, ex.status,
                                 f"HTTP {ex.status}" + (f", Retry-After {ex.header('Retry-After')}" if after is not None
                                                        else "") + f"; retrying in {wait:g}s")
-                time.sleep(wait)
+                if self.stopping.wait(wait):
+                    raise _Interrupted()
                 continue
             return ex, None, attempt
 
@@ -332,6 +331,8 @@ class Harvester:
                 self.fetch_robots(task)
             else:
                 self.fetch_url(task)
+        except _Interrupted:
+            pass
         except Exception as exc:  # a bug must not hang the crawl: record it and go on
             self.errors.append(exc)
             self.emit(self.log_line(task.url, "network_error", reason=f"internal error: {exc!r}"))
@@ -527,7 +528,7 @@ class Harvester:
     def run(self) -> HarvestResult:
         cfg = self.cfg
         self.recover()
-        (self.hdir / "config.toml").write_text(dump_toml(cfg), encoding="utf-8")
+        (self.hdir / "config.toml").write_text(dump_toml(cfg.redacted()), encoding="utf-8")
         self.writer = RotatingWarcWriter(self.warc_dir, cfg.warc_prefix, cfg.warc.max_size, self.warcinfo(),
                                          next_serial=self.next_serial(), on_open=self._on_open,
                                          on_close=self._on_close)
@@ -555,6 +556,7 @@ class Harvester:
                 if self.limit_hit:
                     break
         finally:
+            self.stopping.set()
             self.sched.stop()
             for t in threads:
                 t.join()

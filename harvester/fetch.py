@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import socket
+import ssl
 import tempfile
 import threading
 import time
@@ -167,6 +168,7 @@ class Fetcher:
                 self.proxy_auth = "Basic " + base64.b64encode(token).decode()
         self._pool: dict[str, list[_Conn]] = {}
         self._lock = threading.Lock()
+        self._tls = ssl.create_default_context()
 
     def close(self) -> None:
         with self._lock:
@@ -175,11 +177,35 @@ class Fetcher:
                     conn.close()
             self._pool.clear()
 
-    def _connect(self, host: str, port: int) -> _Conn:
+    def _connect(self, scheme: str, host: str, port: int) -> _Conn:
         addr = self.proxy or (host, port)
         sock = socket.create_connection(addr, timeout=self.timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return _Conn(sock)
+        if scheme != "https":
+            return _Conn(sock)
+        try:
+            if self.proxy:
+                self._tunnel(sock, host, port)
+            return _Conn(self._tls.wrap_socket(sock, server_hostname=host))
+        except BaseException:
+            sock.close()
+            raise
+
+    def _tunnel(self, sock: socket.socket, host: str, port: int) -> None:
+        """CONNECT through the proxy for https; the tunnel's own exchange is not part of the capture."""
+        lines = [f"CONNECT {host}:{port} HTTP/1.1", f"Host: {host}:{port}", f"User-Agent: {self.user_agent}"]
+        if self.proxy_auth:
+            lines.append(f"Proxy-Authorization: {self.proxy_auth}")
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        reader = sock.makefile("rb", buffering=0)
+        status = reader.readline(MAX_LINE)
+        while True:
+            line = reader.readline(MAX_LINE)
+            if line in (b"\r\n", b"\n", b""):
+                break
+        parts = status.split()
+        if len(parts) < 2 or parts[1] != b"200":
+            raise OSError(f"proxy refused CONNECT {host}:{port}: {status.strip().decode('latin-1', 'replace')}")
 
     def _checkout(self, key: str) -> _Conn | None:
         with self._lock:
@@ -193,7 +219,8 @@ class Fetcher:
     def build_request(self, url: str, method: str = "GET") -> tuple[bytes, bytes]:
         """(bytes sent, bytes recorded): the recorded copy never carries proxy credentials."""
         parts = urlsplit(url)
-        target = url if self.proxy else (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        origin_form = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        target = url if self.proxy and parts.scheme == "http" else origin_form
         lines = [
             f"{method} {target} HTTP/1.1",
             f"Host: {parts.netloc}",
@@ -210,14 +237,15 @@ class Fetcher:
 
     def fetch(self, url: str, method: str = "GET", parse: bool = True) -> Exchange:
         parts = urlsplit(url)
-        key = parts.netloc
+        key = f"{parts.scheme}://{parts.netloc}"
         sent, recorded = self.build_request(url, method)
         conn = self._checkout(key)
         reused = conn is not None
         for _ in range(2):
             if conn is None:
                 try:
-                    conn = self._connect(parts.hostname or "", parts.port or 80)
+                    default_port = 443 if parts.scheme == "https" else 80
+                    conn = self._connect(parts.scheme, parts.hostname or "", parts.port or default_port)
                 except OSError as exc:
                     raise FetchError(f"cannot connect: {exc}", url) from None
             try:

@@ -31,6 +31,7 @@ class HostSlot:
     queue: list = field(default_factory=list)
     active: int = 0
     next_time: float = 0.0
+    last_start: float = 0.0
     delay: float = 0.0
     robots: RobotsPolicy | None = None
     robots_pending: bool = False
@@ -69,6 +70,7 @@ class Scheduler:
             slot.robots = policy
             slot.robots_pending = False
             slot.delay = max(self.default_delay, crawl_delay)
+            slot.next_time = max(slot.next_time, slot.last_start + slot.delay)
             self.cond.notify_all()
 
     def robots_of(self, host: str) -> RobotsPolicy | None:
@@ -131,6 +133,7 @@ class Scheduler:
                             continue
                         slot.robots_pending = True
                         slot.active += 1
+                        slot.last_start = now
                         slot.next_time = now + slot.delay
                         return Task("robots", slot.host, f"{slot.scheme}://{slot.host}/robots.txt")
                     if slot.next_time > now:
@@ -144,6 +147,7 @@ class Scheduler:
                     _, _, entry = heapq.heappop(slot.queue)
                     slot.queued_urls.discard(entry.url)
                     slot.active += 1
+                    slot.last_start = now
                     slot.next_time = now + slot.delay
                     return Task("url", slot.host, entry.url, entry)
                 if now >= end:

@@ -273,4 +273,6 @@ class ReplicaServer:
         return self.sites.ground_truth()
 
     def request_log(self) -> list[dict[str, Any]]:
+        """Every request so far, oldest first: time (UTC, ms), method, url (absolute), host, status,
+        bytes (body bytes sent on the wire, after gzip), user_agent, fault (kind served, or None)."""
         return self._server.log_entries()

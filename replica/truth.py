@@ -17,12 +17,15 @@ _LINK_RE = re.compile(r"""(?:href|src)=(["'])(.*?)\1""")
 _DISALLOWED = ("/wp-admin/", "/wp-includes/")
 
 
-def _links(body: bytes, base: str) -> list[str]:
-    out = []
+def _links(body: bytes, base: str) -> set[str]:
+    out = set()
     for _, raw in _LINK_RE.findall(body.decode("utf-8", "replace")):
-        url = urljoin(base, unescape(raw)).split("#", 1)[0]
+        if "&" in raw:
+            raw = unescape(raw)
+        url = raw if raw.startswith("http://") else urljoin(base, raw)
+        url = url.split("#", 1)[0]
         if url.startswith("http://"):
-            out.append(url)
+            out.add(url)
     return out
 
 
@@ -50,8 +53,10 @@ def crawl(sites: "Sites", start: list[str], host_ok) -> tuple[list[str], dict[st
         else:
             continue
         for link in targets:
+            if link in seen:
+                continue
             lp = urlsplit(link)
-            if link in seen or not host_ok(lp.hostname or ""):
+            if not host_ok(lp.hostname or ""):
                 continue
             if "m=" in lp.query or "replytocom=" in lp.query or lp.path.startswith(_DISALLOWED):
                 continue

@@ -15,19 +15,19 @@ from dataclasses import dataclass, field
 from importlib import resources
 from itertools import groupby
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from transform.dates import sort_key
 from transform.extracted import TumblrFragment
-from transform.media import media_id
 from transform.platforms.tumblr.merge import merge_fragments
-from transform.records import SCHEMA_VERSION, Capture, Reject, to_json
+from transform.records import Capture, Reject, to_json
 from transform.spill import TABLES, connect, create, dumps
 
 CORPUS_FILES = ("posts.jsonl", "pages.jsonl", "tumblr_posts.jsonl", "media.jsonl", "listings.jsonl", "rejects.jsonl")
 SIZE_IN_NAME = re.compile(r"-(\d+)x(\d+)(?=\.[A-Za-z0-9]+$)")
 TUMBLR_POST = re.compile(r"^/post/(\d+)")
+ELLIPSIS_TAIL = re.compile(r"\s*(\[(\.\.\.|\u2026|&hellip;|&#8230;)\]|\u2026)\s*$")
 
 
 @dataclass
@@ -233,7 +233,14 @@ def _variant_area(url: str) -> int:
     return int(m.group(1)) * int(m.group(2)) if m else 10**12
 
 
-def _finish_post(db, rec: dict[str, Any]) -> dict[str, Any]:
+def captured_hosts(db) -> frozenset[str]:
+    hosts = set()
+    for (url,) in db.execute("SELECT DISTINCT url FROM captured"):
+        hosts.add((urlsplit(url).hostname or "").lower())
+    return frozenset(hosts)
+
+
+def _finish_post(db, rec: dict[str, Any], hosts: frozenset[str] = frozenset()) -> dict[str, Any]:
     for side in ("previous", "next"):
         target = resolve(db, rec["chain"][side])
         if target:
@@ -243,7 +250,7 @@ def _finish_post(db, rec: dict[str, Any]) -> dict[str, Any]:
     pos = db.execute("SELECT pos FROM position WHERE id=?", (rec["id"],)).fetchone()
     rec["chain"]["position"] = pos[0] if pos else None
     if rec["kind"] == "post" and (not rec["published"] or len(rec["published"]) == 10 or not rec["authors"]
-                                  or not (rec["categories"] or rec["tags"])):
+                                  or not (rec["categories"] or rec["tags"]) or not rec["excerpt"]):
         row = db.execute("SELECT json FROM feed_items WHERE url=? OR (post_id IS NOT NULL AND post_id=?) "
                          "ORDER BY rank LIMIT 1", (rec["url"], rec["post_id"])).fetchone()
         if row:
@@ -255,6 +262,8 @@ def _finish_post(db, rec: dict[str, Any]) -> dict[str, Any]:
             if not rec["authors"] and item.get("authors"):
                 rec["authors"] = item["authors"]
                 rec["warnings"].append("authors taken from the feed's dc:creator")
+            if not rec["excerpt"] and item.get("excerpt"):
+                rec["excerpt"] = ELLIPSIS_TAIL.sub("", item["excerpt"]) or None
             if not rec["categories"] and not rec["tags"] and item.get("categories"):
                 rec["categories"] = item["categories"]
                 rec["warnings"].append("categories taken from the feed (tags and categories not told apart)")
@@ -273,6 +282,8 @@ def _finish_post(db, rec: dict[str, Any]) -> dict[str, Any]:
             ref["captured"] = False
             ref["media_id"] = None
     for link in rec["links"]:
+        if link["scope"] == "external" and (urlsplit(link["url"]).hostname or "").lower() not in hosts:
+            link["scope"] = "out_of_scope"
         link["captured"] = bool(db.execute("SELECT 1 FROM captured WHERE url=? LIMIT 1", (link["url"],)).fetchone()
                                 or resolve(db, link["url"]))
     return rec
@@ -320,8 +331,9 @@ def write_corpus(db, corpus: Path, warc_rejects: list[Reject]) -> MergeResult:
 
     writers = {name: Writer(corpus / (name + ".tmp")) for name in CORPUS_FILES}
     order = "ORDER BY sk = '', sk, id"
+    hosts = captured_hosts(db)
     for id_, kind, js in db.execute(f"SELECT id, kind, json FROM chosen {order}"):
-        rec = _finish_post(db, json.loads(js))
+        rec = _finish_post(db, json.loads(js), hosts)
         writers["posts.jsonl" if kind == "post" else "pages.jsonl"].write(rec)
     for (js,) in db.execute(f"SELECT json FROM tumblr_chosen {order}"):
         writers["tumblr_posts.jsonl"].write(_finish_tumblr(db, json.loads(js)))

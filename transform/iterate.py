@@ -114,6 +114,8 @@ def split_points(path: str | os.PathLike, every: int = RANGE_BYTES) -> list[int]
     size = os.path.getsize(path)
     points = [0]
     with open(path, "rb") as fh:
+        if fh.read(3) != _GZIP_MAGIC:
+            return points
         target = every
         while target < size:
             fh.seek(target)
@@ -126,7 +128,8 @@ def split_points(path: str | os.PathLike, every: int = RANGE_BYTES) -> list[int]
                     break
                 i = window.find(_GZIP_MAGIC, i + 1)
             if found is None:
-                break
+                target += every
+                continue
             points.append(found)
             target = found + every
     return points

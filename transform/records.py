@@ -53,6 +53,9 @@ class MediaRef:
 
 @dataclass
 class Link:
+    """A link in a post's content; `scope` is internal, external (a site the WARCs also hold) or
+    out_of_scope (a host the WARCs hold nothing of)."""
+
     url: str
     text: str
     scope: str

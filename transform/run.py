@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -10,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from transform.corpus import CORPUS_FILES, file_sha256, merge_spills, schema_text, write_corpus
+from transform.corpus import file_sha256, merge_spills, schema_text, write_corpus
 from transform.errors import NoWarcFiles, WarcUnreadable
 from transform import iterate
 from transform.iterate import TEXT_CAP, split_points

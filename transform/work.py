@@ -2,7 +2,6 @@
 right platform extractor, and spill what it contributes. Runs in a worker process."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 

@@ -1,4 +1,23 @@
-"""The completeness report: OUT/report/completeness.json and a self-contained index.html."""
+"""The completeness report: OUT/report/completeness.json and a self-contained index.html.
+
+completeness.json (`"format": "wparchive-completeness/1"`, keys sorted, UTF-8):
+  verdict   "COMPLETE" | "INCOMPLETE"
+  reasons   [{code, message, items: [{url, title, ...}]}]; empty exactly when COMPLETE. Codes:
+            missing_posts, not_on_chain, chain_break_unbridged, listing_total_exceeds,
+            documents_missing, images_missing, tumblr_posts_missing, tumblr_api_total_exceeds,
+            photos_missing, unrecovered_errors, crawl_cut_short, empty
+  sites     per WordPress host: posts, pages, expected, chain {start, start_found_by, length, hops,
+            breaks, posts_not_on_chain}, routes [{route, listing_pages, named, posts, total_claimed,
+            archived_not_via_route, via_route_not_archived}], missing, documents, images
+            ({referenced, captured, missing}), posts_per_month
+  blogs     per Tumblr blog: posts, pagination, api, api_total, rss, routes, missing, photos
+  crawl     outcomes, http_errors (not recovered), retries, robots_excluded, out_of_scope, traps,
+            skips, cut
+  harvest   started, finished, tool_version, scope, robots_policy, counters (from summary.json)
+  totals    warc_files, warc_bytes, warc_records, warc_records_by_type, records (CDXJ lines), corpus
+  rejects   transform's rejects (reason, url, warc_file)
+Lists of URLs are sorted and capped at 500 entries.
+"""
 from __future__ import annotations
 
 import json
@@ -48,9 +67,17 @@ def compute_report(out_dir: str | os.PathLike) -> dict:
     watch = {url for site in view.posts.values() for url in site}
     crawl = crawl_view(iter_jsonl(layout.crawl_log), watch)
     warcs = warc_files(layout.warc_dir)
+    manifest_path = corpus / "manifest.json"
+    stats = {}
+    if manifest_path.exists():
+        stats = (read_json(manifest_path, "corpus/manifest.json").get("stats") or {})
+    by_type = {k.removeprefix("records."): v for k, v in sorted(stats.items())
+               if k.startswith("records.") and isinstance(v, int)}
     totals = {
         "warc_files": len(warcs),
         "warc_bytes": sum(p.stat().st_size for p in warcs),
+        "warc_records": sum(by_type.values()) if by_type else None,
+        "warc_records_by_type": by_type,
         "records": _count_lines(layout.cdxj),
         "corpus": {name.removesuffix(".jsonl"): _count_lines(corpus / name) or 0
                    for name in ("posts.jsonl", "pages.jsonl", "tumblr_posts.jsonl", "media.jsonl", "listings.jsonl",

@@ -239,7 +239,7 @@ def wordpress_section(host: str, view: CorpusView, chain: dict | None, reached: 
                     f"{host}: {len(unbridged)} chain break(s) not bridged: "
                     + ", ".join(f"after position {b.get('after_position')} ({b.get('reason')})" for b in unbridged),
                     [{"url": b.get("from"), "title": None} for b in unbridged]))
-    expected = set().union(*routes.values()) if routes else set()
+    expected = (set().union(*routes.values()) if routes else set()) - set(view.pages.get(host, {}))
     archived = set(posts)
     promised_missing = sorted(expected - archived)
     route_rows = []

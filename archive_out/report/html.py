@@ -112,7 +112,9 @@ def render(report: dict) -> str:
     body.append('<h2 id="totals">Totals</h2>')
     corpus = totals.get("corpus") or {}
     rows = [["WARC files", totals.get("warc_files")], ["WARC bytes", totals.get("warc_bytes")],
-            ["CDXJ index entries", totals.get("records")]]
+            ["WARC records", totals.get("warc_records")]]
+    rows += [[f"  {kind} records", n] for kind, n in (totals.get("warc_records_by_type") or {}).items()]
+    rows.append(["CDXJ index entries (replayable records)", totals.get("records")])
     rows += [[f"corpus: {k}", v] for k, v in sorted(corpus.items())]
     body.append(_table(["", "count"], rows, {1}))
 

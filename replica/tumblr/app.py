@@ -112,9 +112,11 @@ class TumblrApps:
         w, h = photo.size_of(size)
         body = media.jpeg(w, h, f"{self.config.seed}:{photo.hash}")
         etag = '"' + hashlib.md5(body).hexdigest() + '"'
-        hdrs = [("ETag", etag), ("Last-Modified", http_date(post.date)), ("Accept-Ranges", "bytes"),
+        modified = http_date(post.date)
+        hdrs = [("ETag", etag), ("Last-Modified", modified), ("Accept-Ranges", "bytes"),
                 ("Cache-Control", "max-age=2592000")]
-        if headers is not None and headers.get("If-None-Match") == etag:
+        if headers is not None and (headers.get("If-None-Match") == etag
+                                    or (not headers.get("If-None-Match") and headers.get("If-Modified-Since") == modified)):
             return Response(304, b"", "image/jpeg", hdrs, server=SERVER)
         return Response(200, body, "image/jpeg", hdrs, server=SERVER)
 

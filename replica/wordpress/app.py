@@ -384,7 +384,8 @@ class WordPressApp:
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         modified = http_date(post.date if post else self.site.posts[0].date)
         hdrs = [("Last-Modified", modified), ("ETag", etag), ("Accept-Ranges", "bytes")]
-        if headers is not None and headers.get("If-None-Match") == etag:
+        if headers is not None and (headers.get("If-None-Match") == etag
+                                    or (not headers.get("If-None-Match") and headers.get("If-Modified-Since") == modified)):
             return Response(304, b"", att.mime, hdrs)
         return Response(200, body, att.mime, hdrs)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 from archive_out import build_report
 from archive_out.report.completeness import assemble, corpus_view, crawl_view, norm_url

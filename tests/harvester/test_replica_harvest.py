@@ -188,3 +188,20 @@ def test_crawl_log_and_summary_follow_the_contract(harvested, summary):
                 "chain", "warc_files"):
         assert key in summary
     assert (harvested / "harvest" / "config.toml").read_text().count("[politeness]") == 1
+
+
+def test_repeated_payloads_become_revisits_that_point_at_their_original(harvested):
+    responses, revisits = {}, []
+    for _, rec in records(harvested):
+        h = rec.rec_headers
+        if rec.rec_type == "response":
+            responses[h.get_header("WARC-Record-ID")] = (h.get_header("WARC-Target-URI"),
+                                                         h.get_header("WARC-Payload-Digest"))
+        elif rec.rec_type == "revisit":
+            revisits.append(h)
+    assert revisits, "the replica serves identical payloads under several URLs"
+    for h in revisits:
+        assert h.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
+        original = responses[h.get_header("WARC-Refers-To")]
+        assert original == (h.get_header("WARC-Refers-To-Target-URI"), h.get_header("WARC-Payload-Digest"))
+        assert original[0] != h.get_header("WARC-Target-URI")

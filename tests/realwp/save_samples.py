@@ -52,6 +52,7 @@ def wanted(truth: dict) -> dict[str, str]:
         "wp-sitemap.xml": truth["site"]["sitemap"],
         "wp-sitemap-posts-post-1.xml": truth["site"]["home"] + "wp-sitemap-posts-post-1.xml",
         "robots.txt": truth["site"]["home"] + "robots.txt",
+        "rest-post.json": f"{truth['site']['home']}wp-json/wp/v2/posts/{single['id']}",
         "shortlink.http": single["shortlink"],
         "draft-url.http": truth["hidden"][0]["url"],
     }

@@ -29,30 +29,34 @@ stop_service_started_by_apt() {
     [ -f "$pidfile" ] || return 0
     pid=$(cat "$pidfile" 2>/dev/null || true)
     case "$pid" in ''|*[!0-9]*) return 0 ;; esac
-    if kill -0 "$pid" 2>/dev/null && grep -q "$name" "/proc/$pid/comm" 2>/dev/null; then
+    if [ -r "/proc/$pid/comm" ] && grep -q "$name" "/proc/$pid/comm"; then
         echo "realwp: stopping $name (pid $pid) that the package install started"
-        kill "$pid"
+        as_root kill "$pid"
     fi
 }
 
 if [ -n "$missing" ]; then
-    if [ "$(id -u)" != 0 ]; then
+    # The packages need root; the site itself is built as the user who runs the tests.
+    if [ "$(id -u)" = 0 ]; then
+        as_root() { "$@"; }
+    elif command -v sudo >/dev/null; then
+        as_root() { sudo "$@"; }
+    else
         echo "realwp: these Debian packages are missing and installing them needs root:$missing" >&2
         exit 1
     fi
     echo "realwp: installing$missing"
     # Keep the package scripts from starting apache2 and the system mariadb service.
     if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+        printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+        as_root chmod 755 /usr/sbin/policy-rc.d
+        trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
     fi
-    export DEBIAN_FRONTEND=noninteractive
     # shellcheck disable=SC2086
-    if ! apt-get install -y --no-install-recommends $missing; then
-        apt-get update
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing; then
+        as_root apt-get update -q
         # shellcheck disable=SC2086
-        apt-get install -y --no-install-recommends $missing
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
     fi
     stop_service_started_by_apt apache2 /var/run/apache2/apache2.pid
     stop_service_started_by_apt mariadbd /run/mysqld/mysqld.pid

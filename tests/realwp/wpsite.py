@@ -3,12 +3,14 @@
 Everything lives under one directory (REALWP_HOME, default /tmp/wparchive-realwp): a self-contained
 copy of /usr/share/wordpress with its own wp-config.php, a private MariaDB data directory and socket
 (no TCP port, not the system service), PHP's built-in server on 127.0.0.1 behind a router script,
-and the ground truth WordPress dumped after populating. Only the standard library is used, so
+and the ground truth WordPress dumped after populating. A running copy works on its own copy of the
+database under sessions/, so concurrent test sessions never share or stop each other's servers
+(a rebuild stops them all). Only the standard library is used, so
 `python3 tests/realwp/wpsite.py build` works before any virtualenv exists.
 
     python3 tests/realwp/wpsite.py build            # idempotent; rebuilds when the recipe changes
     python3 tests/realwp/wpsite.py serve --theme twentytwentythree   # prints the proxy URL, Ctrl-C stops
-    python3 tests/realwp/wpsite.py stop             # ends leftover servers of this home by PID
+    python3 tests/realwp/wpsite.py stop             # ends servers whose owning process died, by PID
 """
 from __future__ import annotations
 
@@ -449,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("serve", help="run the site until Ctrl-C and print the proxy URL")
     s.add_argument("--theme", choices=THEMES, default=THEMES[0])
     s.add_argument("--port", type=int, default=0, help="proxy port (0 = any free port)")
-    sub.add_parser("stop", help="end leftover servers of REALWP_HOME by their PID files")
+    sub.add_parser("stop", help="end servers of REALWP_HOME whose owning process died, by their PID files")
     args = parser.parse_args(argv)
     layout = Layout.default()
     try:

@@ -54,6 +54,8 @@ def test_media_answer_conditional_requests(http, truth):
     first = http.get(url)
     again = http.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.content == b""
+    since = http.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
     assert http.get(url).content == first.content
 
 

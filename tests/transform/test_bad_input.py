@@ -2,7 +2,6 @@
 warnings or as a line in rejects.jsonl naming the reason and the WARC position."""
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 

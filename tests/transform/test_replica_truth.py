@@ -1,7 +1,6 @@
 """The corpus of a harvest of the replica equals its ground truth, field by field."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
