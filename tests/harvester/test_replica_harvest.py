@@ -205,3 +205,10 @@ def test_repeated_payloads_become_revisits_that_point_at_their_original(harveste
         original = responses[h.get_header("WARC-Refers-To")]
         assert original == (h.get_header("WARC-Refers-To-Target-URI"), h.get_header("WARC-Payload-Digest"))
         assert original[0] != h.get_header("WARC-Target-URI")
+
+
+def test_urls_disallowed_by_robots_txt_are_recorded_and_never_requested(harvested, harvested_requests):
+    lines = [json.loads(l) for l in (harvested / "harvest" / "crawl.log.jsonl").read_text().splitlines()]
+    refused = {l["url"] for l in lines if l["outcome"] == "robots"}
+    assert refused and all("disallowed by robots.txt" in l["reason"] for l in lines if l["outcome"] == "robots")
+    assert not refused & {r["url"] for r in harvested_requests}
