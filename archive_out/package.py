@@ -133,14 +133,14 @@ def bag_entries(layout: Layout, warcs: list[Path]) -> list[BagEntry]:
 def package(out_dir: str | os.PathLike, now: datetime | None = None) -> PackageResult:
     """Write OUT/package/index.cdxj, NAME.wacz and bag/, and OUT/report/; raise PackageError on bad input."""
     layout = Layout(Path(out_dir))
-    summary = read_json(layout.summary, "harvest/summary.json", "run `wparchive harvest` first")
+    summary = read_json(layout.summary, "harvest/summary.json", "run `wparchive harvest` (or `harvest --resume`) first")
     open_files = sorted(p.name for p in layout.warc_dir.glob("*.open")) if layout.warc_dir.is_dir() else []
     if open_files:
         raise PackageError(
             f"the harvest is unfinished ({', '.join(open_files)} still open); run `wparchive harvest --resume` first")
     warcs = warc_files(layout.warc_dir)
     if not warcs:
-        raise MissingInputError(str(layout.warc_dir), "no WARC files; run `wparchive harvest` first")
+        raise MissingInputError(str(layout.warc_dir), "no WARC files; run `wparchive harvest` (or `harvest --resume`) first")
     if not (layout.corpus / "manifest.json").exists():
         raise MissingInputError(str(layout.corpus / "manifest.json"), "run `wparchive transform` first")
     lines = write_cdxj(warcs, layout.cdxj)

@@ -149,7 +149,9 @@ def _bag_copy_bytes(bag: Path, layout: Layout) -> int:
 
 
 def _verify_warcs(layout: Layout, prefix: str, result: VerifyResult, cache: _HashCache,
-                  algorithms: tuple[str, ...], progress: Progress | None, expected: dict[str, str | None]) -> None:
+                  algorithms: tuple[str, ...], progress: Progress | None, expected: dict[str, str | None]) -> dict:
+    """Scan every WARC; returns {file name: WarcScan} so corpus checks can name what damage affects."""
+    scans = {}
     present = {_nfc(p.name): p for p in warc_files(layout.warc_dir)}
     expected = {_nfc(k): v for k, v in expected.items()}
     if layout.warc_dir.is_dir():
@@ -163,6 +165,7 @@ def _verify_warcs(layout: Layout, prefix: str, result: VerifyResult, cache: _Has
     for name, path in sorted(present.items()):
         label = f"{prefix}harvest/warc/{path.name}"
         scan = scan_warc(str(path), label, algorithms, progress.advance if progress else None)
+        scans[path.name] = scan
         cache.put(path, scan.file_hashes)
         result.count("warc_files")
         result.count("warc_records", scan.records)
@@ -173,6 +176,7 @@ def _verify_warcs(layout: Layout, prefix: str, result: VerifyResult, cache: _Has
             result.failures.append(ChecksumMismatch(file=label, expected=f"sha256:{want}",
                                                     found=f"sha256:{scan.file_hashes.get('sha256')}",
                                                     detail="differs from corpus/manifest.json"))
+    return scans
 
 
 def _nfc(name: str) -> str:
@@ -188,14 +192,38 @@ def _find_warc(warc_dir: Path, name: str) -> Path | None:
     return None
 
 
+class _OpenFiles:
+    """A few WARCs kept open while the corpus is checked, so each capture costs a seek, not an open."""
+
+    def __init__(self, limit: int = 16) -> None:
+        self.limit = limit
+        self.files: dict[Path, BinaryIO] = {}
+
+    def get(self, path: Path) -> BinaryIO:
+        fh = self.files.pop(path, None)
+        if fh is None:
+            if len(self.files) >= self.limit:
+                oldest = next(iter(self.files))
+                self.files.pop(oldest).close()
+            fh = open(path, "rb")
+        self.files[path] = fh
+        return fh
+
+    def close(self) -> None:
+        for fh in self.files.values():
+            fh.close()
+        self.files.clear()
+
+
 def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: str, result: VerifyResult,
-                   missing: dict[tuple[str, str], int]) -> None:
+                   missing: dict[tuple[str, str], int], files: _OpenFiles, scans: dict) -> None:
     warc_name = capture.get("warc_file")
     offset = capture.get("offset")
     if not warc_name or not isinstance(offset, int):
         result.failures.append(ProvenanceMismatch(file=label, record=rid, detail="capture has no warc_file/offset"))
         return
     path = _find_warc(layout.warc_dir, os.path.basename(warc_name))
+    scan = scans.get(path.name) if path is not None else None
     if path is None:
         key = (label, warc_name)
         if key not in missing:
@@ -204,13 +232,17 @@ def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: 
         missing[key] = missing.get(key, 0) + 1
         return
     try:
-        facts = read_capture(str(path), offset)
+        facts = read_capture(str(path), offset, files.get(path))
     except Exception as exc:  # any parse failure at a wrong offset is the finding itself
         result.failures.append(ProvenanceMismatch(
             file=label, record=rid, expected=f"a WARC record at {warc_name}:{offset}",
             found=f"{type(exc).__name__}: {exc}", detail="capture.offset"))
         return
     result.count("provenance")
+    if scan is not None and scan.is_damaged(offset):
+        result.failures.append(ProvenanceMismatch(
+            file=label, record=rid, expected=f"intact bytes at {warc_name}:{offset}",
+            found="a WARC record that fails its own checks (see the WARC failures above)", detail="capture"))
     checks = (("record_id", facts.record_id), ("payload_digest", facts.payload_digest),
               ("length", facts.length), ("url", facts.target_uri))
     for key, found in checks:
@@ -223,11 +255,19 @@ def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: 
                 detail=f"capture.{key} vs the WARC record at {warc_name}:{offset}"))
 
 
+_ABSENT = object()
+
+
+def _hashable(value):
+    return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+
+
 def _record_checker(schema: dict, label: str, result: VerifyResult):
     """A function record -> problem text or None, validating exactly as the schema says.
 
     A top-level `oneOf` is decided branch by branch with early-exit validators (exactly one
-    branch must hold); jsonschema's own oneOf collects every error of every branch, which made
+    branch must hold); a branch whose `kind` const/enum excludes the record's kind cannot hold
+    and is not run. jsonschema's own oneOf collects every error of every branch, which made
     schema checks the slowest part of verify. The full validator still words the message.
     """
     try:
@@ -238,7 +278,19 @@ def _record_checker(schema: dict, label: str, result: VerifyResult):
         result.failures.append(InvalidPackage(file=label, detail=f"invalid schema: {exc.message}"))
         return None
     branches = schema.get("oneOf") if isinstance(schema.get("oneOf"), list) else None
-    fast = [full.evolve(schema=b) for b in branches] if branches and set(schema) <= SCHEMA_ANNOTATIONS else None
+    fast = None
+    if branches and set(schema) <= SCHEMA_ANNOTATIONS:
+        fast = []
+        for branch in branches:
+            if set(branch) == {"$ref"}:
+                branch = full._resolver.lookup(branch["$ref"]).contents
+            kind = (branch.get("properties") or {}).get("kind") if isinstance(branch, dict) else None
+            kinds = None
+            if isinstance(kind, dict) and "const" in kind:
+                kinds = {kind["const"]}
+            elif isinstance(kind, dict) and isinstance(kind.get("enum"), list):
+                kinds = set(kind["enum"])
+            fast.append((full.evolve(schema=branch), kinds))
 
     def describe(record: dict) -> str:
         error = jsonschema.exceptions.best_match(full.iter_errors(record))
@@ -250,7 +302,9 @@ def _record_checker(schema: dict, label: str, result: VerifyResult):
     def check(record: dict) -> str | None:
         if fast is None:
             return describe(record) or None
-        matched = sum(1 for branch in fast if branch.is_valid(record))
+        kind = record.get("kind", _ABSENT)
+        matched = sum(1 for validator, kinds in fast
+                      if (kinds is None or kind is _ABSENT or _hashable(kind) in kinds) and validator.is_valid(record))
         if matched == 1:
             return None
         return describe(record) or f"(record): matches {matched} of the schema's oneOf branches, not exactly one"
@@ -259,7 +313,7 @@ def _record_checker(schema: dict, label: str, result: VerifyResult):
 
 
 def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _HashCache,
-                   progress: Progress | None) -> dict[str, str]:
+                   progress: Progress | None, scans: dict | None = None) -> dict[str, str]:
     """Manifest sums, schema and provenance of every record; returns the manifest's WARC sums."""
     corpus = layout.corpus
     if not corpus.is_dir():
@@ -280,6 +334,23 @@ def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _Ha
     schema = _load_json(corpus / "schema.json", result, f"{prefix}corpus/schema.json")
     check = _record_checker(schema, f"{prefix}corpus/schema.json", result) if schema is not None else None
     missing: dict[tuple[str, str], int] = {}
+    scans = scans or {}
+    open_files = _OpenFiles()
+    try:
+        _check_records(corpus, layout, prefix, result, check, missing, open_files, progress, scans)
+    finally:
+        open_files.close()
+    for (label, warc_name), count in sorted(missing.items()):
+        if count > 1:
+            result.failures.append(ProvenanceMismatch(
+                file=label, expected=f"{prefix}harvest/warc/{warc_name}", found="no such WARC file",
+                detail=f"{count - 1} more record(s) point into this missing WARC"))
+    return warc_sums
+
+
+def _check_records(corpus: Path, layout: Layout, prefix: str, result: VerifyResult, check, missing: dict,
+                   files: _OpenFiles, progress: Progress | None, scans: dict) -> None:
+    """Schema and provenance of every line of every record file, streaming."""
     for name in RECORD_FILES:
         path = corpus / name
         if not path.exists():
@@ -307,17 +378,11 @@ def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _Ha
                         result.failures.append(SchemaViolation(file=label, record=rid, detail=problem))
                 capture = record.get("capture")
                 if isinstance(capture, dict):
-                    _check_capture(capture, layout, prefix, label, rid, result, missing)
+                    _check_capture(capture, layout, prefix, label, rid, result, missing, files, scans)
                 failures_here += len(result.failures) - before
                 if failures_here > MAX_FAILURES_PER_FILE:
                     result.failures.append(Failure(file=label, detail=f"more than {MAX_FAILURES_PER_FILE} failures; stopped checking this file"))
                     break
-    for (label, warc_name), count in sorted(missing.items()):
-        if count > 1:
-            result.failures.append(ProvenanceMismatch(
-                file=label, expected=f"{prefix}harvest/warc/{warc_name}", found="no such WARC file",
-                detail=f"{count - 1} more record(s) point into this missing WARC"))
-    return warc_sums
 
 
 def _expected_warcs(layout: Layout, manifest_warcs: dict[str, str], result: VerifyResult, prefix: str) -> dict[str, str | None]:
@@ -509,8 +574,8 @@ def _verify_tree(layout: Layout, prefix: str, result: VerifyResult, cache: _Hash
     expected = _expected_warcs(layout, manifest_warcs, result, prefix)
     if algorithms is None:
         algorithms = ("sha256", "sha512") if layout.bag.is_dir() else ("sha256",)
-    _verify_warcs(layout, prefix, result, cache, algorithms, progress, expected)
-    _verify_corpus(layout, prefix, result, cache, progress)
+    scans = _verify_warcs(layout, prefix, result, cache, algorithms, progress, expected)
+    _verify_corpus(layout, prefix, result, cache, progress, scans)
     sums = {}
     for path in warc_files(layout.warc_dir):
         known = cache.sums.get(cache.key(path), {})

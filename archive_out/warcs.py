@@ -156,6 +156,12 @@ class WarcScan:
     file_hashes: dict[str, str] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     more_failures: int = 0
+    damaged: set[int] = field(default_factory=set)
+    unread_from: int | None = None
+
+    def is_damaged(self, offset: int) -> bool:
+        """Whether the record at `offset` failed a check or lies in the part that could not be read."""
+        return offset in self.damaged or (self.unread_from is not None and offset >= self.unread_from)
 
     def fail(self, failure: Failure) -> None:
         if len(self.failures) < MAX_FAILURES:
@@ -204,6 +210,7 @@ def scan_warc(
                     scan.fail(UnreadableRecord(
                         file=name, record=f"offset {offset}",
                         detail=f"not a WARC record (the bytes parse only as {record.format}); rest of file not read"))
+                    scan.unread_from = offset
                     break
                 _check_record(path, name, offset, record, rec_type, record_id, scan)
                 record_id = None
@@ -212,6 +219,7 @@ def scan_warc(
             scan.fail(
                 UnreadableRecord(file=name, record=where, detail=f"{type(exc).__name__}: {exc}; rest of file not read")
             )
+            scan.unread_from = iterator.offset
         scan.file_hashes = reader.finish()
     if scan.more_failures:
         scan.failures.append(Failure(file=name, detail=f"{scan.more_failures} more failures in this file not listed"))
@@ -237,6 +245,13 @@ def _check_record(path, name, offset, record, rec_type, record_id, scan: WarcSca
         digests.update(data)
     digests.close()
     label = f"{record_id} at offset {offset}"
+    before = len(scan.failures) + scan.more_failures
+    _compare(path, name, offset, label, read, expected_len, digests, block_recorded, check_payload, scan)
+    if len(scan.failures) + scan.more_failures > before:
+        scan.damaged.add(offset)
+
+
+def _compare(path, name, offset, label, read, expected_len, digests, block_recorded, check_payload, scan) -> None:
     if read < expected_len:
         scan.fail(
             UnreadableRecord(file=name, record=label, expected=f"{expected_len} bytes", found=f"{read} bytes",
@@ -280,18 +295,23 @@ class CaptureFacts:
     length: int
 
 
-def read_capture(path: str, offset: int) -> CaptureFacts:
-    """Seek to `offset`, parse one record and return its identifying headers and member length."""
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        iterator = ArchiveIterator(fh, no_record_parse=True)
-        record = next(iter(iterator))
-        headers = record.rec_headers
-        iterator.read_to_end()
-        return CaptureFacts(
-            record_id=headers.get_header("WARC-Record-ID"),
-            rec_type=headers.get_header("WARC-Type"),
-            target_uri=headers.get_header("WARC-Target-URI"),
-            payload_digest=headers.get_header("WARC-Payload-Digest"),
-            length=iterator.get_record_length(),
-        )
+def read_capture(path: str, offset: int, fh: BinaryIO | None = None) -> CaptureFacts:
+    """Seek to `offset`, parse one record and return its identifying headers and member length.
+
+    Pass an open `fh` of the same file to avoid reopening it for every record.
+    """
+    if fh is None:
+        with open(path, "rb") as own:
+            return read_capture(path, offset, own)
+    fh.seek(offset)
+    iterator = ArchiveIterator(fh, no_record_parse=True)
+    record = next(iter(iterator))
+    headers = record.rec_headers
+    iterator.read_to_end()
+    return CaptureFacts(
+        record_id=headers.get_header("WARC-Record-ID"),
+        rec_type=headers.get_header("WARC-Type"),
+        target_uri=headers.get_header("WARC-Target-URI"),
+        payload_digest=headers.get_header("WARC-Payload-Digest"),
+        length=iterator.get_record_length(),
+    )

@@ -6,7 +6,6 @@ back so that each post is fetched after its hop is known and its metadata record
 """
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -24,7 +23,7 @@ from harvester.errors import FetchError, StateError
 from harvester.fetch import Exchange, Fetcher
 from harvester.links import css_links, html_links, parse_html, parse_xml, xml_links
 from harvester.platforms import tumblr, wordpress
-from harvester.platforms.base import PRIORITY_CHAIN, PRIORITY_LISTING, Link, PageAnalysis
+from harvester.platforms.base import PRIORITY_LISTING, Link, PageAnalysis
 from harvester.politeness import Scheduler, Task
 from harvester.progress import Progress
 from harvester.robots import policy_from_response

@@ -11,8 +11,6 @@ _WP_MARKERS = (b"wp-content/", b"wp-includes/", b'content="WordPress', b"wordpre
                b"wp-json", b"postid-", b"page-id-", b"wp-block-", b"type-post", b"type-page", b"wp-embed")
 _TUMBLR_MARKERS = (b"media.tumblr.com", b"tumblr.com/", b"tumblr_api_read", b"<tumblelog",
                    b"tumblr-", b'content="tumblr')
-_WP_RE = re.compile(b"|".join(re.escape(m) for m in _WP_MARKERS))
-_TUMBLR_RE = re.compile(b"|".join(re.escape(m) for m in _TUMBLR_MARKERS))
 _TUMBLR_HOST = re.compile(r"(^|\.)tumblr\.com$")
 
 
@@ -22,8 +20,13 @@ def platform_of(url: str, body: bytes) -> str | None:
     if _TUMBLR_HOST.search(host) and not host.endswith("media.tumblr.com"):
         return TUMBLR
     head = body[:65536]
-    wp = len(set(_WP_RE.findall(head)))
-    tb = len(set(_TUMBLR_RE.findall(head)))
+    wp = 0
+    for marker in _WP_MARKERS:
+        if marker in head:
+            wp += 1
+            if wp >= 2:
+                return WORDPRESS
+    tb = sum(1 for m in _TUMBLR_MARKERS if m in head)
     if wp and wp >= tb:
         return WORDPRESS
     if tb >= 2:

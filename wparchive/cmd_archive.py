@@ -5,8 +5,6 @@ import json
 import sys
 from pathlib import Path
 
-from archive_out import ArchiveOutError, build_report, package, verify
-
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -45,6 +43,8 @@ def print_report_summary(report, stream=None) -> None:
 
 
 def run_package(args) -> int:
+    from archive_out import ArchiveOutError, package
+
     try:
         result = package(args.out)
     except ArchiveOutError as exc:
@@ -58,6 +58,8 @@ def run_package(args) -> int:
 
 
 def run_report(args) -> int:
+    from archive_out import ArchiveOutError, build_report
+
     try:
         report = build_report(args.out)
     except ArchiveOutError as exc:
@@ -105,6 +107,8 @@ def describe(result) -> str:
 
 
 def run_verify_path(path: str, as_json: bool = False, show_progress: bool = True, stream=None) -> int:
+    from archive_out import ArchiveOutError, verify
+
     stream = stream or sys.stdout
     bar = RichProgress() if show_progress and sys.stderr.isatty() else None
     try:

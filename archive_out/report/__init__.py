@@ -55,7 +55,7 @@ def _count_lines(path: Path) -> int | None:
 def compute_report(out_dir: str | os.PathLike) -> dict:
     """The completeness document for OUT, without writing anything."""
     layout = Layout(Path(out_dir))
-    summary = read_json(layout.summary, "harvest/summary.json", "run `wparchive harvest` first")
+    summary = read_json(layout.summary, "harvest/summary.json", "run `wparchive harvest` (or `harvest --resume`) first")
     if not layout.corpus.is_dir():
         raise MissingInputError(str(layout.corpus), "run `wparchive transform` first")
     corpus = layout.corpus

@@ -122,10 +122,10 @@ def test_plain_progress_lines_and_a_summary_when_not_on_a_terminal(tmp_path):
 
 def test_responses_over_the_size_cap_are_dropped_with_a_clear_outcome(tmp_path):
     with served() as srv:
-        cfg = load_config(TOML, overrides=[f"network.proxy={srv.proxy_url}", "limits.max_response_bytes=8192",
+        cfg = load_config(TOML, overrides=[f"network.proxy={srv.proxy_url}", "limits.max_response_bytes=2048",
                                            "limits.max_pages=40", *SMALL])
         result = harvest(cfg, tmp_path / "out")
     lines = [json.loads(l) for l in (tmp_path / "out" / "harvest" / "crawl.log.jsonl").read_text().splitlines()]
     too_large = [l for l in lines if l["outcome"] == "too_large"]
-    assert too_large and all("exceeds 8192 bytes" in l["reason"] and l["warc_file"] is None for l in too_large)
+    assert too_large and all("exceeds 2048 bytes" in l["reason"] and l["warc_file"] is None for l in too_large)
     assert result.skips["too_large"] == len(too_large)

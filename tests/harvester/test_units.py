@@ -207,3 +207,33 @@ def test_open_warc_cut_by_kill_is_truncated_to_its_last_whole_record(tmp_path):
     assert cut and size == good
     proc = subprocess.run([bin_("warcio"), "check", str(path)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
+
+
+# scope and URLs --------------------------------------------------------------------------------
+def test_media_hosts_serve_page_requisites_only_and_other_hosts_nothing():
+    from harvester.scope import Scope
+
+    scope = Scope(load_config(TOML))
+    assert scope.check("http://projektbesok.se/kalender/").allowed
+    assert scope.check("http://41.media.tumblr.com/a/p_1280.jpg").allowed
+    assert not scope.check("http://41.media.tumblr.com/some/page").allowed
+    assert scope.check("http://41.media.tumblr.com/some/page", requisite=True).allowed
+    decision = scope.check("http://www.esf.se/")
+    assert not decision.allowed and "www.esf.se" in decision.reason
+    assert not scope.check("ftp://projektbesok.se/x").allowed
+
+
+def test_urls_are_normalised_to_one_spelling():
+    from harvester.urls import normalize
+
+    assert normalize("HTTP://ProjektBesok.SE:80/a b/#frag") == "http://projektbesok.se/a%20b/"
+    assert normalize("../x/?q=1", "http://s.se/a/b/") == "http://s.se/a/x/?q=1"
+    assert normalize("javascript:alert(1)") is None and normalize("mailto:a@b.se") is None
+
+
+def test_retry_after_accepts_seconds_and_http_dates():
+    from harvester.crawler import retry_after_seconds
+
+    assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert retry_after_seconds("soon") is None

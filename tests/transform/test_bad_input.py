@@ -193,3 +193,14 @@ def test_corrupt_gzip_member_stops_that_file_with_a_reject_and_other_files_still
     (rej,) = [r for r in _lines(corpus, "rejects.jsonl") if r["warc_file"] == "corrupt.warc.gz"]
     assert rej["reason"] == "unreadable_record" and rej["offset"] == start
     assert "not read" in rej["detail"]
+
+
+def test_records_with_warnings_and_rejects_still_validate_against_the_schema(bad):
+    from jsonschema import Draft202012Validator
+
+    corpus, _ = bad
+    validator = Draft202012Validator(json.loads((corpus / "schema.json").read_text(encoding="utf-8")))
+    for name in ("posts.jsonl", "rejects.jsonl", "media.jsonl", "listings.jsonl"):
+        for record in _lines(corpus, name):
+            errors = list(validator.iter_errors(record))
+            assert not errors, f"{name}: {errors[0].message}"

@@ -21,15 +21,24 @@ def _validator(corpus: Path) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def test_every_record_validates_against_schema_json(wget_corpus):
-    validator = _validator(wget_corpus)
+def _validate_all(corpus: Path) -> int:
+    validator = _validator(corpus)
     checked = 0
     for name in JSONL:
-        for n, line in enumerate((wget_corpus / name).read_text(encoding="utf-8").splitlines(), 1):
+        for n, line in enumerate((corpus / name).read_text(encoding="utf-8").splitlines(), 1):
             errors = sorted(validator.iter_errors(json.loads(line)), key=lambda e: e.path)
-            assert not errors, f"{name}:{n}: {errors[0].message}"
+            assert not errors, f"{name}:{n}: {errors[0].message} at {list(errors[0].path)}"
             checked += 1
-    assert checked > 500
+    return checked
+
+
+def test_every_record_validates_against_schema_json(wget_corpus):
+    assert _validate_all(wget_corpus) > 500
+
+
+@pytest.mark.slow
+def test_every_record_of_our_harvest_validates_against_schema_json(harvested_corpus):
+    assert _validate_all(harvested_corpus) > 500
 
 
 def test_schema_rejects_a_record_with_a_wrong_field(wget_corpus):

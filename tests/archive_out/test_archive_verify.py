@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import zipfile
 
@@ -53,6 +54,9 @@ def test_flipped_byte_in_a_warc_record_is_named_with_expected_and_found_digest(p
     assert {f.detail for f in damaged} == {"WARC-Block-Digest", "WARC-Payload-Digest"}
     assert all(rid in f.record and f"offset {offset}" in f.record for f in damaged)
     assert all(f.expected != f.found and f.found.startswith("sha1:") for f in damaged)
+    affected = _failures(result, ProvenanceMismatch)
+    assert [(f.file, f.record.split(" ")[0]) for f in affected] == [
+        ("corpus/media.jsonl", "media:" + hashlib.sha256(IMAGE.encode()).hexdigest())]
 
 
 def test_flipped_byte_in_compressed_warc_bytes_is_caught(packaged):
@@ -67,6 +71,8 @@ def test_flipped_byte_in_compressed_warc_bytes_is_caught(packaged):
     here = [f for f in result.failures if f.file == f"harvest/warc/{WARC_NAME}"]
     assert any(isinstance(f, (DigestMismatch, UnreadableRecord)) for f in here), [str(f) for f in result.failures]
     assert any(isinstance(f, ChecksumMismatch) and "manifest" in (f.detail or "") for f in here)
+    assert any(f.file == "corpus/posts.jsonl" and f.record.startswith("wp:projektbesok.se:102 ")
+               for f in _failures(result, ProvenanceMismatch))
 
 
 def test_changed_json_field_in_the_corpus_is_named(packaged):

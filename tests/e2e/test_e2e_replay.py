@@ -1,9 +1,8 @@
-"""The archive replays in pywb, and `wparchive demo` works end to end in a subprocess."""
+"""The WACZ replays in pywb, and `wparchive demo` works end to end in a subprocess."""
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -48,10 +47,10 @@ def wayback(pipeline, tmp_path):
     root.mkdir()
     init = subprocess.run([venv_tool("wb-manager"), "init", "besok"], cwd=root, capture_output=True, text=True, timeout=120)
     assert init.returncode == 0, init.stderr
-    coll = root / "collections" / "besok"
-    for warc in sorted((out / "harvest" / "warc").glob("*.warc.gz")):
-        shutil.copy(warc, coll / "archive" / warc.name)
-    shutil.copy(out / "package" / "index.cdxj", coll / "indexes" / "index.cdxj")
+    wacz = next((out / "package").glob("*.wacz"))
+    add = subprocess.run([venv_tool("wb-manager"), "add", "--unpack-wacz", "besok", str(wacz)], cwd=root,
+                         capture_output=True, text=True, timeout=300)
+    assert add.returncode == 0, add.stderr
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
     proc = subprocess.Popen([venv_tool("wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=root, env=env,
