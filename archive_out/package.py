@@ -22,6 +22,18 @@ from archive_out.wacz import WaczInfo, iter_pages, write_wacz
 TOOL = "wparchive"
 
 
+PLACEHOLDER_OPERATOR = "Your archive, archive@example.org"
+PLACEHOLDER_DOMAIN = re.compile(r"@example\.(org|com|net)\b", re.I)
+
+
+@dataclass(frozen=True)
+class PackageWarning:
+    """Something packaging did not stop for but the operator should fix; `code` lets callers choose."""
+
+    code: str
+    message: str
+
+
 @dataclass(frozen=True)
 class PackageResult:
     cdxj: Path
@@ -29,6 +41,7 @@ class PackageResult:
     wacz: WaczInfo
     bag: BagInfo
     report: Report
+    warnings: tuple[PackageWarning, ...] = ()
 
 
 def _tool_version() -> str:
@@ -81,6 +94,26 @@ def wacz_name(summary: dict) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", str(name)).strip("-.") or "archive"
 
 
+def _named_version(value) -> str:
+    """`0.1.0` says nothing in bag-info.txt on its own; name the tool."""
+    text = str(value or "").strip()
+    return f"{TOOL} {text}" if text[:1].isdigit() else text
+
+
+def operator_warnings(summary: dict) -> list[PackageWarning]:
+    """Warn when bag-info.txt would name the example config's placeholder archive as its maker."""
+    settings = _package_settings(summary)
+    if settings.get("source_organization"):
+        return []
+    operator = str(settings.get("operator") or "").strip()
+    if operator == PLACEHOLDER_OPERATOR or PLACEHOLDER_DOMAIN.search(operator):
+        return [PackageWarning("placeholder_operator",
+                               f"bag-info.txt names the example operator {settings.get('operator')!r} as Source-Organization "
+                               "and Contact: set [harvest] operator = \"Your organisation, you@your.domain\" (or [package] "
+                               "source_organization and contact_email) in the harvest config, then rerun `wparchive package`")]
+    return []
+
+
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
@@ -108,7 +141,7 @@ def bag_info(summary: dict, now: datetime | None = None) -> dict[str, str]:
         "Harvest-Started": str(summary.get("started") or ""),
         "Harvest-Finished": str(summary.get("finished") or ""),
         "Harvest-Scope": " ".join(hosts),
-        "Harvest-Tool": str(summary.get("tool_version") or ""),
+        "Harvest-Tool": _named_version(summary.get("tool_version")),
         "Bag-Software-Agent": _tool_version() + " (bagit-python)",
     }
     if settings.get("external_identifier"):
@@ -130,8 +163,11 @@ def bag_entries(layout: Layout, warcs: list[Path]) -> list[BagEntry]:
     return entries
 
 
-def package(out_dir: str | os.PathLike, now: datetime | None = None) -> PackageResult:
-    """Write OUT/package/index.cdxj, NAME.wacz and bag/, and OUT/report/; raise PackageError on bad input."""
+def package(out_dir: str | os.PathLike, now: datetime | None = None, copy: bool = False) -> PackageResult:
+    """Write OUT/package/index.cdxj, NAME.wacz and bag/, and OUT/report/; raise PackageError on bad input.
+
+    The bag hard-links the WARCs unless `copy` is set (see archive_out.bag).
+    """
     layout = Layout(Path(out_dir))
     summary = read_json(layout.summary, "harvest/summary.json", "run `wparchive harvest` (or `harvest --resume`) first")
     open_files = sorted(p.name for p in layout.warc_dir.glob("*.open")) if layout.warc_dir.is_dir() else []
@@ -161,5 +197,5 @@ def package(out_dir: str | os.PathLike, now: datetime | None = None) -> PackageR
         main_page=chain_start,
         software=_tool_version(),
     )
-    bag = write_bag(layout.bag, bag_entries(layout, warcs), bag_info(summary, now))
-    return PackageResult(layout.cdxj, lines, wacz, bag, report)
+    bag = write_bag(layout.bag, bag_entries(layout, warcs), bag_info(summary, now), copy=copy)
+    return PackageResult(layout.cdxj, lines, wacz, bag, report, tuple(operator_warnings(summary)))

@@ -6,6 +6,7 @@ bytes (hard links, identical copies) are checked against those sums instead of r
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -25,12 +26,14 @@ from archive_out.errors import (
     SchemaViolation, UnexpectedFile, VerificationError,
 )
 from archive_out.layout import Layout
-from archive_out.warcs import read_capture, scan_warc
+from archive_out.warcs import read_capture, scan_warc, summarise_error
 
 CHUNK = 1 << 20
 RECORD_FILES = ("posts.jsonl", "pages.jsonl", "tumblr_posts.jsonl", "media.jsonl", "listings.jsonl", "rejects.jsonl")
 SCHEMA_ANNOTATIONS = {"$schema", "$id", "$defs", "definitions", "title", "description", "version", "$comment", "oneOf"}
 MAX_FAILURES_PER_FILE = 200
+NAMED_PER_DAMAGED_SPAN = 3
+PIPELINE_STATE = "pipeline.json"
 
 
 class Progress(Protocol):
@@ -41,6 +44,16 @@ class Progress(Protocol):
     def advance(self, amount: int) -> None: ...
 
 
+@dataclass(frozen=True)
+class Part:
+    """One part of what verify looked at: `checked`, `absent` (not made yet, fine) or `missing`
+    (something says it should be there); `note` says what was checked or why it is missing."""
+
+    name: str
+    state: str
+    note: str = ""
+
+
 @dataclass
 class VerifyResult:
     """Outcome of one verify run; `ok` only when nothing failed."""
@@ -49,6 +62,10 @@ class VerifyResult:
     kind: str
     failures: list[Failure] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)
+    parts: list[Part] = field(default_factory=list)
+
+    def part(self, name: str, state: str, note: str = "") -> None:
+        self.parts = [p for p in self.parts if p.name != name] + [Part(name, state, note)]
 
     @property
     def ok(self) -> bool:
@@ -162,6 +179,13 @@ def _verify_warcs(layout: Layout, prefix: str, result: VerifyResult, cache: _Has
     for name in sorted(set(expected) - set(present)):
         result.failures.append(FileMissing(file=f"{prefix}harvest/warc/{name}",
                                            detail="listed by summary.json / corpus manifest.json"))
+    if not present:
+        where = f"{prefix}harvest/warc/"
+        if not expected:
+            result.failures.append(FileMissing(
+                file=where, detail="no WARC files: the WARCs are the archive itself, so there is nothing to verify "
+                "(run `wparchive harvest`, or point verify at the folder that holds harvest/warc/)"))
+        result.part("harvest", "missing", "no WARC files" if layout.harvest.is_dir() else "no harvest/ folder")
     for name, path in sorted(present.items()):
         label = f"{prefix}harvest/warc/{path.name}"
         scan = scan_warc(str(path), label, algorithms, progress.advance if progress else None)
@@ -170,13 +194,26 @@ def _verify_warcs(layout: Layout, prefix: str, result: VerifyResult, cache: _Has
         result.count("warc_files")
         result.count("warc_records", scan.records)
         result.count("digests", scan.digests_checked)
+        if scan.unread:
+            result.count("warc_bytes_unchecked", scan.unchecked_bytes)
         result.failures.extend(scan.failures)
         want = expected.get(name)
         if want and want.lower() != scan.file_hashes.get("sha256"):
             result.failures.append(ChecksumMismatch(file=label, expected=f"sha256:{want}",
                                                     found=f"sha256:{scan.file_hashes.get('sha256')}",
                                                     detail="differs from corpus/manifest.json"))
+    if present:
+        c = result.checked
+        note = (f"{_n(c.get('warc_files', 0), 'WARC file')}, {_n(c.get('warc_records', 0), 'record')}, "
+                f"{_n(c.get('digests', 0), 'record digest')} recomputed")
+        if c.get("warc_bytes_unchecked"):
+            note += f"; {c['warc_bytes_unchecked']:,} bytes unreadable and not checked"
+        result.part("harvest", "checked", note)
     return scans
+
+
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def _nfc(name: str) -> str:
@@ -216,7 +253,7 @@ class _OpenFiles:
 
 
 def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: str, result: VerifyResult,
-                   missing: dict[tuple[str, str], int], files: _OpenFiles, scans: dict) -> None:
+                   missing: dict[tuple[str, str], int], files: _OpenFiles, scans: dict, damaged: dict) -> None:
     warc_name = capture.get("warc_file")
     offset = capture.get("offset")
     if not warc_name or not isinstance(offset, int):
@@ -231,12 +268,22 @@ def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: 
                                                       found="no such WARC file", detail="capture.warc_file"))
         missing[key] = missing.get(key, 0) + 1
         return
+    span = scan.damaged_span(offset) if scan is not None else None
+    if span is not None:
+        key = (label, warc_name, span)
+        damaged[key] = damaged.get(key, 0) + 1
+        if damaged[key] <= NAMED_PER_DAMAGED_SPAN:
+            result.failures.append(ProvenanceMismatch(
+                file=label, record=rid, expected=f"a readable WARC record at {warc_name}:{offset}",
+                found=f"the unreadable part of {warc_name} (bytes {span[0]}-{span[1]}, see the WARC failure above)",
+                detail="capture"))
+        return
     try:
         facts = read_capture(str(path), offset, files.get(path))
     except Exception as exc:  # any parse failure at a wrong offset is the finding itself
         result.failures.append(ProvenanceMismatch(
             file=label, record=rid, expected=f"a WARC record at {warc_name}:{offset}",
-            found=f"{type(exc).__name__}: {exc}", detail="capture.offset"))
+            found=summarise_error(exc), detail="capture.offset"))
         return
     result.count("provenance")
     if scan is not None and scan.is_damaged(offset):
@@ -318,8 +365,19 @@ def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _Ha
     corpus = layout.corpus
     if not corpus.is_dir():
         return {}
-    manifest = _load_json(corpus / "manifest.json", result, f"{prefix}corpus/manifest.json") or {}
+    records_present = [name for name in RECORD_FILES if (corpus / name).exists()]
+    if not (corpus / "manifest.json").exists():
+        result.failures.append(FileMissing(
+            file=f"{prefix}corpus/manifest.json",
+            detail="the corpus has no manifest, so its files cannot be checked; rerun `wparchive transform`"))
+    manifest = _load_json(corpus / "manifest.json", result, f"{prefix}corpus/manifest.json") \
+        if (corpus / "manifest.json").exists() else None
+    manifest = manifest or {}
     files, warc_sums = _manifest_sections(manifest)
+    if manifest and not files and not records_present:
+        result.failures.append(FileMissing(
+            file=f"{prefix}corpus/", detail="corpus/manifest.json lists no files and no record files are present; "
+            "rerun `wparchive transform`"))
     for name, want in sorted(files.items()):
         path = corpus / name
         label = f"{prefix}corpus/{name}"
@@ -334,22 +392,35 @@ def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _Ha
     schema = _load_json(corpus / "schema.json", result, f"{prefix}corpus/schema.json")
     check = _record_checker(schema, f"{prefix}corpus/schema.json", result) if schema is not None else None
     missing: dict[tuple[str, str], int] = {}
+    damaged: dict[tuple, int] = {}
     scans = scans or {}
     open_files = _OpenFiles()
     try:
-        _check_records(corpus, layout, prefix, result, check, missing, open_files, progress, scans)
+        _check_records(corpus, layout, prefix, result, check, missing, open_files, progress, scans, damaged)
     finally:
         open_files.close()
+    for (label, warc_name, span), count in sorted(damaged.items()):
+        if count > NAMED_PER_DAMAGED_SPAN:
+            result.failures.append(ProvenanceMismatch(
+                file=label, expected=f"readable WARC records in {warc_name}",
+                found=f"the unreadable part of {warc_name} (bytes {span[0]}-{span[1]})",
+                detail=f"{count - NAMED_PER_DAMAGED_SPAN} more record(s) point into it"))
     for (label, warc_name), count in sorted(missing.items()):
         if count > 1:
             result.failures.append(ProvenanceMismatch(
                 file=label, expected=f"{prefix}harvest/warc/{warc_name}", found="no such WARC file",
                 detail=f"{count - 1} more record(s) point into this missing WARC"))
+    c = result.checked
+    state = "checked" if (corpus / "manifest.json").exists() and (files or records_present) else "missing"
+    result.part("corpus", state,
+                f"{_n(c.get('corpus_files', 0), 'file')} against manifest.json, {_n(c.get('corpus_records', 0), 'record')}"
+                f" against schema.json, {_n(c.get('provenance', 0), 'provenance check')} (seek, re-read, compare)"
+                if state == "checked" else "incomplete: no manifest, or a manifest without record files")
     return warc_sums
 
 
 def _check_records(corpus: Path, layout: Layout, prefix: str, result: VerifyResult, check, missing: dict,
-                   files: _OpenFiles, progress: Progress | None, scans: dict) -> None:
+                   files: _OpenFiles, progress: Progress | None, scans: dict, damaged: dict) -> None:
     """Schema and provenance of every line of every record file, streaming."""
     for name in RECORD_FILES:
         path = corpus / name
@@ -378,7 +449,7 @@ def _check_records(corpus: Path, layout: Layout, prefix: str, result: VerifyResu
                         result.failures.append(SchemaViolation(file=label, record=rid, detail=problem))
                 capture = record.get("capture")
                 if isinstance(capture, dict):
-                    _check_capture(capture, layout, prefix, label, rid, result, missing, files, scans)
+                    _check_capture(capture, layout, prefix, label, rid, result, missing, files, scans, damaged)
                 failures_here += len(result.failures) - before
                 if failures_here > MAX_FAILURES_PER_FILE:
                     result.failures.append(Failure(file=label, detail=f"more than {MAX_FAILURES_PER_FILE} failures; stopped checking this file"))
@@ -394,11 +465,15 @@ def _expected_warcs(layout: Layout, manifest_warcs: dict[str, str], result: Veri
     return expected
 
 
-def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCache, progress: Progress | None) -> None:
+def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCache, progress: Progress | None,
+                links: dict[tuple[int, int], str] | None = None, intact_elsewhere: dict[str, str] | None = None) -> None:
+    """Bag completeness and every manifest sum; `links` maps inodes of harvest WARCs to their names,
+    so damage to a hard-linked WARC is reported as one file seen twice, not as two bad copies."""
     try:
         bag = bagit.Bag(str(bag_dir))
     except bagit.BagError as exc:
         result.failures.append(InvalidPackage(file=label, detail=str(exc)))
+        result.part("bag", "checked", "not a readable bag")
         return
     try:
         bag.validate(completeness_only=True)
@@ -411,7 +486,10 @@ def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCac
             result.failures.append(InvalidPackage(file=f"{label}/bag-info.txt", detail=str(exc)))
     except bagit.BagError as exc:
         result.failures.append(InvalidPackage(file=label, detail=str(exc)))
+        result.part("bag", "checked", "not a valid bag")
         return
+    links = links or {}
+    intact_elsewhere = intact_elsewhere or {}
     for rel, hashes in sorted(bag.entries.items()):
         path = bag_dir / bag.normalized_filesystem_names.get(rel, rel)
         if not path.exists():
@@ -419,10 +497,23 @@ def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCac
             continue
         sums = cache.get(path, tuple(hashes), progress)
         result.count("bag_files")
+        result.count("bag_payload_files" if rel.startswith("data/") else "bag_tag_files")
+        detail = "bag manifest"
+        st = path.stat()
+        linked = links.get((st.st_dev, st.st_ino))
+        if linked:
+            detail = (f"bag manifest; this is one file, hard-linked into the bag from harvest/warc/{linked} (same "
+                      "inode), so the damage shows in both places and the bag holds no second copy")
+            if linked in intact_elsewhere:
+                detail += f"; the copy in {intact_elsewhere[linked]} is intact"
         for alg, want in sorted(hashes.items()):
             if sums.get(alg) != want.lower():
                 result.failures.append(ChecksumMismatch(file=f"{label}/{rel}", expected=f"{alg}:{want.lower()}",
-                                                        found=f"{alg}:{sums.get(alg)}", detail="bag manifest"))
+                                                        found=f"{alg}:{sums.get(alg)}", detail=detail))
+    c = result.checked
+    result.part("bag", "checked",
+                f"{_n(c.get('bag_payload_files', 0), 'payload file')} against manifest-sha256/-sha512, "
+                f"{_n(c.get('bag_tag_files', 0), 'tag file')} against tagmanifest-sha256/-sha512")
 
 
 def _hash_stream(fh: BinaryIO, progress: Progress | None) -> tuple[str, int]:
@@ -436,25 +527,29 @@ def _hash_stream(fh: BinaryIO, progress: Progress | None) -> tuple[str, int]:
     return sha.hexdigest(), size
 
 
-def _verify_wacz(path: Path, label: str, result: VerifyResult, progress: Progress | None,
-                 warc_sums: dict[str, str] | None = None) -> None:
-    """datapackage-digest → datapackage.json → every member's sha256 and size; zip CRCs as read."""
+def _verify_wacz(path: Path, label: str, result: VerifyResult, progress: Progress | None) -> dict[str, str]:
+    """datapackage-digest → datapackage.json → every member's sha256 and size; zip CRCs as read.
+
+    Returns {member path: sha256} of the members that match datapackage.json (the intact copies).
+    """
+    intact: dict[str, str] = {}
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         result.failures.append(InvalidPackage(file=label, detail=f"not a readable zip: {exc}"))
-        return
+        return intact
     with zf:
         names = set(zf.namelist())
+        result.count("wacz_entries", sum(1 for n in names if not n.endswith("/")))
         try:
             package_bytes = zf.read("datapackage.json")
             package = json.loads(package_bytes)
         except KeyError:
             result.failures.append(FileMissing(file=f"{label}!datapackage.json"))
-            return
+            return intact
         except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
             result.failures.append(InvalidPackage(file=f"{label}!datapackage.json", detail=str(exc)))
-            return
+            return intact
         if "datapackage-digest.json" in names:
             try:
                 digest = json.loads(zf.read("datapackage-digest.json"))
@@ -490,15 +585,46 @@ def _verify_wacz(path: Path, label: str, result: VerifyResult, progress: Progres
             elif resource.get("bytes") is not None and resource["bytes"] != size:
                 result.failures.append(ChecksumMismatch(file=where, expected=f"{resource['bytes']} bytes",
                                                         found=f"{size} bytes", detail="datapackage.json"))
-            if warc_sums and member.startswith("archive/"):
-                base = os.path.basename(member)
-                if base in warc_sums and warc_sums[base] != found:
-                    result.failures.append(ChecksumMismatch(
-                        file=where, expected=f"sha256:{warc_sums[base]}", found=f"sha256:{found}",
-                        detail=f"differs from harvest/warc/{base}"))
+            else:
+                intact[member] = found
         for member in sorted(names - listed - {"datapackage.json", "datapackage-digest.json"}):
             if not member.endswith("/"):
                 result.failures.append(UnexpectedFile(file=f"{label}!{member}", detail="not listed in datapackage.json"))
+    c = result.checked
+    result.part("wacz", "checked",
+                f"{path.name}: {_n(c.get('wacz_members', 0), 'resource')} against datapackage.json, and "
+                f"datapackage.json against datapackage-digest.json ({_n(c.get('wacz_entries', 0), 'zip entry', 'zip entries')} in all)")
+    return intact
+
+
+BAD_COPY = (ChecksumMismatch,)
+
+
+def _compare_copies(result: VerifyResult, warc_sums: dict[str, str], wacz_label: str, intact: dict[str, str]) -> None:
+    """Harvest WARCs against the WACZ's copies, blaming the copy that disagrees with its own records."""
+    harvest_failing = {f.file for f in result.failures if f.file.startswith("harvest/warc/")}
+    for member, wacz_sum in sorted(intact.items()):
+        if not member.startswith("archive/"):
+            continue
+        base = os.path.basename(member)
+        ours = warc_sums.get(base)
+        if ours is None or ours == wacz_sum:
+            continue
+        label = f"harvest/warc/{base}"
+        note = f"the copy in {wacz_label}!{member} is intact (it matches the WACZ's datapackage.json)"
+        if label in harvest_failing:
+            for i, f in enumerate(result.failures):
+                if f.file == label and isinstance(f, ChecksumMismatch):
+                    result.failures[i] = dataclasses.replace(f, detail=f"{f.detail}; {note}")
+                    break
+            else:
+                result.failures.append(ChecksumMismatch(file=label, expected=f"sha256:{wacz_sum}",
+                                                        found=f"sha256:{ours}", detail=f"differs from the WACZ copy; {note}"))
+        else:
+            result.failures.append(ChecksumMismatch(
+                file=f"{wacz_label}!{member}", expected=f"sha256:{ours}", found=f"sha256:{wacz_sum}",
+                detail=f"differs from {label}, which passes every check: the WACZ was packaged from other bytes; "
+                       "rerun `wparchive package`"))
 
 
 def _scan_wacz_warcs(path: Path, label: str, result: VerifyResult, progress: Progress | None = None) -> None:
@@ -525,8 +651,89 @@ def _scan_wacz_warcs(path: Path, label: str, result: VerifyResult, progress: Pro
         return
 
 
+def _pipeline_stages(root: Path) -> dict[str, dict]:
+    try:
+        data = json.loads((root / PIPELINE_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    stages = data.get("stages") if isinstance(data, dict) else None
+    return stages if isinstance(stages, dict) else {}
+
+
+def _expected_parts(layout: Layout) -> dict[str, str]:
+    """{part: why it must exist} from what is present: pipeline.json's finished stages, and package
+    outputs that only ever appear together."""
+    why: dict[str, str] = {}
+    stages = _pipeline_stages(layout.root)
+    for stage, parts in (("harvest", ("harvest",)), ("transform", ("corpus",)),
+                         ("package", ("index", "wacz", "bag", "report"))):
+        if stage in stages:
+            when = stages[stage].get("finished") if isinstance(stages[stage], dict) else None
+            for part in parts:
+                why.setdefault(part, f"pipeline.json records that {stage} finished" + (f" at {when}" if when else ""))
+    present = [name for name, here in (("index", layout.cdxj.exists()), ("wacz", bool(layout.waczs())),
+                                       ("bag", layout.bag.is_dir())) if here]
+    if present:
+        for part in ("index", "wacz", "bag", "report", "corpus"):
+            why.setdefault(part, f"`wparchive package` makes it together with the {' and '.join(present)} present here")
+    if (layout.bag / "data" / "corpus").is_dir():
+        why.setdefault("corpus", "the bag holds a corpus")
+    return why
+
+
+PART_PATHS = {"harvest": "harvest/warc/", "corpus": "corpus/", "index": "package/index.cdxj",
+              "wacz": "package/NAME.wacz", "bag": "package/bag/", "report": "report/"}
+ABSENT_HINTS = {"corpus": "not transformed yet (`wparchive transform`)", "index": "not packaged yet (`wparchive package`)",
+                "wacz": "not packaged yet", "bag": "not packaged yet", "report": "not built yet (`wparchive package`)"}
+
+
+def _check_report(layout: Layout, result: VerifyResult, cache: _HashCache, progress: Progress | None) -> None:
+    """The report's files exist and equal the copies the bag holds (the bag's manifests cover those)."""
+    bagged = {}
+    manifest = layout.bag / "manifest-sha256.txt"
+    if manifest.exists():
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            digest, _, rel = line.partition(" ")
+            if rel.strip().startswith("data/report/"):
+                bagged[rel.strip().removeprefix("data/report/")] = digest.lower()
+    compared = 0
+    for name in ("completeness.json", "index.html"):
+        path = layout.report / name
+        if not path.exists():
+            result.failures.append(FileMissing(file=f"report/{name}", detail="the report is incomplete; rerun "
+                                                                            "`wparchive package`"))
+            continue
+        if name in bagged:
+            found = cache.get(path, ("sha256",), progress)["sha256"]
+            compared += 1
+            if found != bagged[name]:
+                result.failures.append(ChecksumMismatch(
+                    file=f"report/{name}", expected=f"sha256:{bagged[name]}", found=f"sha256:{found}",
+                    detail="differs from the copy in package/bag; rerun `wparchive package` if it was rebuilt on purpose"))
+    result.part("report", "checked", f"present; {compared} of 2 files equal to the bag's copies" if bagged
+                else "present (no bag to compare with)")
+
+
+def _check_index(layout: Layout, result: VerifyResult, cache: _HashCache, intact: dict[str, str],
+                 progress: Progress | None) -> None:
+    want = intact.get("indexes/index.cdx")
+    if want is None:
+        result.part("index", "checked", "present (no intact WACZ copy to compare with)")
+        return
+    found = cache.get(layout.cdxj, ("sha256",), progress)["sha256"]
+    if found != want:
+        result.failures.append(ChecksumMismatch(file="package/index.cdxj", expected=f"sha256:{want}",
+                                                found=f"sha256:{found}", detail="differs from the WACZ's indexes/index.cdx"))
+    result.part("index", "checked", "equal to the WACZ's indexes/index.cdx" if found == want else "differs from the WACZ")
+
+
 def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyResult:
-    """Verify an OUT folder, a bag folder or a .wacz file; raise only if PATH is none of those."""
+    """Verify an OUT folder, a bag folder or a .wacz file; raise only if PATH is none of those.
+
+    `result.parts` says which parts were checked, which are absent (not made yet) and which are
+    missing although something present says they should exist; a missing part is a failure, and
+    so is an archive without a single WARC file.
+    """
     target = Path(path)
     cache = _HashCache()
     if target.is_file() and target.suffix == ".wacz":
@@ -535,6 +742,8 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
             progress.start(2 * target.stat().st_size)
         _verify_wacz(target, target.name, result, progress)
         _scan_wacz_warcs(target, target.name, result, progress)
+        if not result.checked.get("warc_files"):
+            result.failures.append(FileMissing(file=f"{target.name}!archive/", detail="the WACZ holds no WARC file"))
         return result
     if target.is_dir() and (target / "bagit.txt").exists():
         result = VerifyResult(target, "bag")
@@ -545,20 +754,56 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
         _verify_bag(target, target.name, result, cache, progress)
         return result
     layout = Layout(target)
-    if target.is_dir() and (layout.harvest.is_dir() or layout.corpus.is_dir()):
-        result = VerifyResult(target, "out")
-        if progress:
-            total = _tree_bytes(layout) + _bag_copy_bytes(layout.bag, layout)
-            total += sum(p.stat().st_size for p in layout.waczs())
-            progress.start(total)
-        warc_sums = _verify_tree(layout, "", result, cache, progress)
-        if layout.bag.is_dir():
-            _verify_bag(layout.bag, "package/bag", result, cache, progress)
-        for wacz in layout.waczs():
-            _verify_wacz(wacz, f"package/{wacz.name}", result, progress, warc_sums)
-        return result
-    raise ArchiveOutError(
-        f"{target} is not an output folder (with harvest/ or corpus/), a bag (with bagit.txt) or a .wacz file")
+    markers = (layout.harvest, layout.corpus, layout.package, layout.report, target / PIPELINE_STATE)
+    if not (target.is_dir() and any(p.exists() for p in markers)):
+        raise ArchiveOutError(
+            f"{target} is not an output folder (with harvest/ or corpus/), a bag (with bagit.txt) or a .wacz file")
+    result = VerifyResult(target, "out")
+    if progress:
+        total = _tree_bytes(layout) + _bag_copy_bytes(layout.bag, layout)
+        total += sum(p.stat().st_size for p in layout.waczs())
+        progress.start(total)
+    expected = _expected_parts(layout)
+    warc_sums = _verify_tree(layout, "", result, cache, progress)
+    if not layout.corpus.is_dir():
+        result.part("corpus", "absent")
+    intact_by_warc: dict[str, str] = {}
+    intact_index: dict[str, str] = {}
+    for wacz in layout.waczs():
+        label = f"package/{wacz.name}"
+        intact = _verify_wacz(wacz, label, result, progress)
+        _compare_copies(result, warc_sums, label, intact)
+        intact_index.update(intact)
+        for member in intact:
+            if member.startswith("archive/"):
+                intact_by_warc.setdefault(os.path.basename(member), f"{label}!{member}")
+    if not layout.waczs():
+        result.part("wacz", "absent")
+    if layout.cdxj.exists():
+        _check_index(layout, result, cache, intact_index, progress)
+    else:
+        result.part("index", "absent")
+    if layout.bag.is_dir():
+        links = {}
+        for warc in warc_files(layout.warc_dir):
+            st = warc.stat()
+            links[(st.st_dev, st.st_ino)] = warc.name
+        _verify_bag(layout.bag, "package/bag", result, cache, progress, links, intact_by_warc)
+    else:
+        result.part("bag", "absent")
+    if layout.report.is_dir():
+        _check_report(layout, result, cache, progress)
+    else:
+        result.part("report", "absent")
+    for part in [p for p in result.parts if p.state == "absent"]:
+        if part.name in expected:
+            result.failures.append(FileMissing(file=PART_PATHS[part.name], detail=f"absent, but {expected[part.name]}"))
+            result.part(part.name, "missing", expected[part.name])
+        else:
+            result.part(part.name, "absent", ABSENT_HINTS.get(part.name, ""))
+    order = list(PART_PATHS)
+    result.parts.sort(key=lambda p: order.index(p.name) if p.name in order else len(order))
+    return result
 
 
 def _verify_tree(layout: Layout, prefix: str, result: VerifyResult, cache: _HashCache,

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import io
+import os
+import re
+import sys
 import zlib
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable
@@ -148,7 +152,7 @@ class BlockDigests:
 
 @dataclass
 class WarcScan:
-    """What one pass over a WARC file found: counts, file checksums, failures."""
+    """What one pass over a WARC file found: counts, file checksums, failures, unchecked spans."""
 
     records: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
@@ -157,17 +161,67 @@ class WarcScan:
     failures: list[Failure] = field(default_factory=list)
     more_failures: int = 0
     damaged: set[int] = field(default_factory=set)
-    unread_from: int | None = None
+    unread: list[tuple[int, int]] = field(default_factory=list)
+    resumed: int = 0
+
+    @property
+    def unread_from(self) -> int | None:
+        return self.unread[0][0] if self.unread else None
+
+    @property
+    def unchecked_bytes(self) -> int:
+        return sum(end - start for start, end in self.unread)
+
+    def damaged_span(self, offset: int) -> tuple[int, int] | None:
+        """The unreadable span (corrupt member, or the unchecked rest of the file) holding `offset`."""
+        for start, end in self.unread:
+            if start <= offset < end:
+                return start, end
+        return None
 
     def is_damaged(self, offset: int) -> bool:
-        """Whether the record at `offset` failed a check or lies in the part that could not be read."""
-        return offset in self.damaged or (self.unread_from is not None and offset >= self.unread_from)
+        """Whether the record at `offset` failed a check or lies in a part that could not be read."""
+        return offset in self.damaged or self.damaged_span(offset) is not None
 
     def fail(self, failure: Failure) -> None:
         if len(self.failures) < MAX_FAILURES:
             self.failures.append(failure)
         else:
             self.more_failures += 1
+
+
+class _WarcioNoise(io.TextIOBase):
+    """Stands in for sys.stderr while warcio reads: keeps its decompression and record-boundary
+    complaints (which it prints once per read, hundreds of lines for one bad member) and passes
+    everything else (a progress bar) through unchanged."""
+
+    NOISE = re.compile(r"^(Error -?\d+ while decompressing|WARNING: Record not followed by newline)")
+
+    def __init__(self, target) -> None:
+        self.target = target
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> int:
+        if self.NOISE.match(text):
+            self.lines.append(text.strip())
+            return len(text)
+        return self.target.write(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def __getattr__(self, name):
+        return getattr(self.target, name)
+
+
+@contextlib.contextmanager
+def _quiet_warcio():
+    noise = _WarcioNoise(sys.stderr)
+    saved, sys.stderr = sys.stderr, noise
+    try:
+        yield noise
+    finally:
+        sys.stderr = saved
 
 
 def _dechunked_payload_digest(path: str, offset: int, algo: str) -> bytes | None:
@@ -185,48 +239,159 @@ def _dechunked_payload_digest(path: str, offset: int, algo: str) -> bytes | None
         return hasher.digest()
 
 
+GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+def _is_gzip(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(3) == GZIP_MAGIC
+
+
+def inflate_member(fh: BinaryIO, offset: int) -> tuple[int | None, str | None]:
+    """Inflate the gzip member at `offset`: (end offset, None) if intact, (None, zlib's complaint) if not."""
+    fh.seek(offset)
+    if fh.read(3) != GZIP_MAGIC:
+        return None, "no gzip member header here"
+    fh.seek(offset)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    position = offset
+    while True:
+        data = fh.read(CHUNK)
+        if not data:
+            return None, "member ends before its gzip trailer (truncated)"
+        try:
+            inflater.decompress(data)
+        except zlib.error as exc:
+            return None, str(exc)
+        if inflater.eof:
+            return position + len(data) - len(inflater.unused_data), None
+        position += len(data)
+
+
+def next_member(fh: BinaryIO, after: int) -> int | None:
+    """Offset of the next gzip member that starts with a WARC header, searching from `after` + 1.
+
+    Each record is its own member, so the scan can go on behind a corrupt one; a candidate
+    counts only if it inflates to `WARC/`, which rules out the magic bytes occurring by chance.
+    """
+    position = after + 1
+    while True:
+        fh.seek(position)
+        window = fh.read(CHUNK + 2)
+        if len(window) < 3:
+            return None
+        index = window.find(GZIP_MAGIC)
+        while index >= 0:
+            candidate = position + index
+            fh.seek(candidate)
+            head = fh.read(4096)
+            try:
+                if zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 16).startswith(b"WARC/"):
+                    return candidate
+            except zlib.error:
+                pass
+            index = window.find(GZIP_MAGIC, index + 1)
+        position += CHUNK
+
+
+def summarise_error(exc: BaseException) -> str:
+    """An exception as one readable line: warcio quotes the raw bytes it could not parse, which
+    for a gzip member is binary; keep its words and say what kind of bytes followed."""
+    text = str(exc)
+    cut = re.search(r"[,:]?\s*first line:", text)
+    if cut:
+        rest = text[cut.end():]
+        text = text[: cut.start()]
+        printable = sum(1 for c in rest if c.isprintable() or c in "\r\n\t")
+        if rest.strip():
+            text += " (the bytes there are binary, not a WARC header)" if printable < 0.9 * len(rest) else \
+                f" (first line: {rest.strip()[:60]!r})"
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return f"{type(exc).__name__}: {text[:300]}"
+
+
 def scan_warc(
     path: str,
     name: str,
     file_algorithms: tuple[str, ...] = (),
     on_bytes: Callable[[int], None] | None = None,
 ) -> WarcScan:
-    """Recompute every record's digests in one streaming pass; never raises on bad data."""
+    """Recompute every record's digests in one streaming pass; never raises on bad data.
+
+    A corrupt gzip member is reported once, with its offset and zlib's reason, and the scan
+    resumes at the next intact member; whatever cannot be read is reported in bytes.
+    """
     scan = WarcScan()
-    with open(path, "rb") as raw:
+    size = os.path.getsize(path)
+    gzipped = _is_gzip(path)
+    with open(path, "rb") as raw, open(path, "rb") as side:
         reader = HashingReader(raw, file_algorithms, on_bytes)
-        iterator = ArchiveIterator(reader, no_record_parse=True)
-        offset = 0
-        record_id = None
-        try:
-            for record in iterator:
-                offset = iterator.offset
-                headers = record.rec_headers
-                record_id = headers.get_header("WARC-Record-ID")
-                rec_type = headers.get_header("WARC-Type") or "unknown"
-                scan.records += 1
-                scan.by_type[rec_type] = scan.by_type.get(rec_type, 0) + 1
-                if not str(record.format).startswith("warc"):
-                    scan.fail(UnreadableRecord(
-                        file=name, record=f"offset {offset}",
-                        detail=f"not a WARC record (the bytes parse only as {record.format}); rest of file not read"))
-                    scan.unread_from = offset
-                    break
-                _check_record(path, name, offset, record, rec_type, record_id, scan)
-                record_id = None
-        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
-            where = f"offset {iterator.offset}" + (f" {record_id}" if record_id else "")
-            scan.fail(
-                UnreadableRecord(file=name, record=where, detail=f"{type(exc).__name__}: {exc}; rest of file not read")
-            )
-            scan.unread_from = iterator.offset
+        start = _scan_from(path, name, reader, 0, gzipped, size, side, scan)
         scan.file_hashes = reader.finish()
+        while start is not None:
+            side.seek(start)
+            start = _scan_from(path, name, side, start, gzipped, size, side, scan)
     if scan.more_failures:
         scan.failures.append(Failure(file=name, detail=f"{scan.more_failures} more failures in this file not listed"))
     return scan
 
 
-def _check_record(path, name, offset, record, rec_type, record_id, scan: WarcScan) -> None:
+def _scan_from(path, name, stream, base: int, gzipped: bool, size: int, side: BinaryIO, scan: WarcScan) -> int | None:
+    """Check records from `base` on; return where to resume after a corrupt member, or None when done."""
+    iterator = ArchiveIterator(stream, no_record_parse=True)
+    record_id = None
+    offset = base
+    with _quiet_warcio() as noise:
+        try:
+            for record in iterator:
+                offset = base + iterator.offset
+                headers = record.rec_headers
+                record_id = headers.get_header("WARC-Record-ID")
+                rec_type = headers.get_header("WARC-Type") or "unknown"
+                if not str(record.format).startswith("warc"):
+                    return _damaged(name, offset, None, "not a WARC record", gzipped, size, side, scan)
+                scan.records += 1
+                scan.by_type[rec_type] = scan.by_type.get(rec_type, 0) + 1
+                heard = len(noise.lines)
+                _check_record(path, name, offset, record, rec_type, record_id, scan,
+                              inflate_failed=lambda: len(noise.lines) > heard)
+                if len(noise.lines) > heard:
+                    return _damaged(name, offset, record_id, None, gzipped, size, side, scan)
+                record_id = None
+        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
+            offset = base + iterator.offset
+            return _damaged(name, offset, record_id, summarise_error(exc), gzipped, size, side, scan)
+    return None
+
+
+def _damaged(name: str, offset: int, record_id: str | None, problem: str | None, gzipped: bool, size: int,
+             side: BinaryIO, scan: WarcScan) -> int | None:
+    """Report the unreadable part at `offset` once and find where reading can go on."""
+    where = f"offset {offset}" + (f" {record_id}" if record_id else "")
+    scan.damaged.add(offset)
+    if gzipped:
+        _, zlib_error = inflate_member(side, offset)
+        resume = next_member(side, offset)
+        end = resume if resume is not None else size
+        scan.unread.append((offset, end))
+        if zlib_error:
+            detail = f"gzip member at offset {offset} is corrupt (CRC/inflate error: {zlib_error})"
+        else:
+            detail = f"the record at offset {offset} is not a readable WARC record ({problem or 'bad header'})"
+        if resume is not None:
+            detail += f"; its {end - offset} bytes were not checked, scanning resumed at the next member (offset {resume})"
+            scan.resumed += 1
+        else:
+            detail += f"; no intact member follows: the last {end - offset} bytes of this file were not checked"
+        scan.fail(UnreadableRecord(file=name, record=where, detail=detail))
+        return resume
+    scan.unread.append((offset, size))
+    scan.fail(UnreadableRecord(file=name, record=where, detail=f"{problem or 'not a WARC record'}; the remaining "
+                                                              f"{size - offset} bytes of this file were not checked"))
+    return None
+
+
+def _check_record(path, name, offset, record, rec_type, record_id, scan: WarcScan, inflate_failed=None) -> None:
     headers = record.rec_headers
     block_recorded = headers.get_header("WARC-Block-Digest")
     payload_recorded = headers.get_header("WARC-Payload-Digest")
@@ -244,6 +409,8 @@ def _check_record(path, name, offset, record, rec_type, record_id, scan: WarcSca
         read += len(data)
         digests.update(data)
     digests.close()
+    if inflate_failed is not None and inflate_failed():
+        return
     label = f"{record_id} at offset {offset}"
     before = len(scan.failures) + scan.more_failures
     _compare(path, name, offset, label, read, expected_len, digests, block_recorded, check_payload, scan)

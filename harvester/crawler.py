@@ -125,13 +125,20 @@ class Harvester:
     def config_dict(self) -> dict[str, Any]:
         return self.cfg.redacted().to_dict()
 
+    def _file_event(self, sql: str, args: tuple) -> None:
+        """Record a WARC file event, inside the caller's transaction when a commit is under way."""
+        with self.state.lock:
+            if self.state.db.in_transaction:
+                self.state.db.execute(sql, args)
+            else:
+                with self.state.transaction() as db:
+                    db.execute(sql, args)
+
     def _on_open(self, name: str, size: int) -> None:
-        with self.state.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO warc_files VALUES (?, 'open', ?)", (name, size))
+        self._file_event("INSERT OR REPLACE INTO warc_files VALUES (?, 'open', ?)", (name, size))
 
     def _on_close(self, name: str) -> None:
-        with self.state.transaction() as db:
-            db.execute("UPDATE warc_files SET status='closed' WHERE name=?", (name,))
+        self._file_event("UPDATE warc_files SET status='closed' WHERE name=?", (name,))
 
     def recover(self) -> None:
         """Cut every interrupted `*.open` back to its committed size and close it; forget uncommitted fetches."""
@@ -351,13 +358,13 @@ class Harvester:
             policy.note += " (ignored: --ignore-robots)"
         delay = policy.crawl_delay(self.cfg.harvest.user_agent) if self.respect_robots else 0.0
         pushes: list[UrlEntry] = []
+        host_row = ("INSERT OR REPLACE INTO hosts VALUES (?, ?, ?, ?, ?)",
+                    (task.host, policy.note + (f"; Crawl-delay {delay:g}s" if delay else ""),
+                     ex.status if ex else None, (ex.content or b"") if ex else b"", urlsplit(task.url).scheme))
+        entry = UrlEntry(task.url, 0, None, "robots", 0, None, False, True)
         with self.commit_lock:
             with self.state.transaction() as db:
-                db.execute("INSERT OR REPLACE INTO hosts VALUES (?, ?, ?, ?, ?)",
-                           (task.host, policy.note + (f"; Crawl-delay {delay:g}s" if delay else ""),
-                            ex.status if ex else None, (ex.content or b"") if ex else b"",
-                            urlsplit(task.url).scheme))
-                self.state.add_url(db, UrlEntry(task.url, 0, None, "robots", 0, None, False, True), status="done")
+                self.state.add_url(db, entry, status="fetching")
             if ex is not None:
                 analysis = PageAnalysis()
                 if self.platform_of(task.host) == "wordpress" and self.cfg.wordpress.sitemaps:
@@ -366,11 +373,9 @@ class Harvester:
                         if target:
                             analysis.links.append(Link(target, "robots:sitemap", priority=PRIORITY_LISTING,
                                                        trusted=True))
-                self.commit(ex, UrlEntry(task.url, 0, None, "robots", 0, None, False, True), analysis, attempt,
-                            pushes)
+                self.commit(ex, entry, analysis, attempt, pushes, extra_sql=[host_row])
             else:
-                self.commit_failure(task.url, UrlEntry(task.url, 0, None, "robots", 0, None, False, True), err,
-                                    attempt)
+                self.commit_failure(task.url, entry, err, attempt, extra_sql=[host_row])
         self.sched.set_robots(task.host, policy, delay)
         for entry in pushes:
             self.sched.push(entry)
@@ -415,9 +420,12 @@ class Harvester:
         for e in pushes:
             self.sched.push(e)
 
-    def commit_failure(self, url: str, entry: UrlEntry, err: FetchError | None, attempt: int) -> None:
+    def commit_failure(self, url: str, entry: UrlEntry, err: FetchError | None, attempt: int,
+                       extra_sql: list | None = None) -> None:
         outcome = err.outcome if err else "network_error"
         with self.state.transaction() as db:
+            for sql, args in extra_sql or ():
+                db.execute(sql, args)
             db.execute("UPDATE urls SET status='failed', outcome=?, reason=? WHERE url=?", (outcome, str(err), url))
             self.state.bump(db, "errors")
             self.state.skip(db, outcome)
@@ -426,7 +434,7 @@ class Harvester:
                                 depth=entry.depth, hop=entry.hop, attempt=attempt))
 
     def commit(self, ex: Exchange, entry: UrlEntry, analysis: PageAnalysis, attempt: int,
-               pushes: list[UrlEntry]) -> None:
+               pushes: list[UrlEntry], extra_sql: list | None = None) -> None:
         """Write the exchange and its metadata, then record everything it taught us (caller holds commit_lock)."""
         writer = self.writer
         url = ex.url
@@ -466,6 +474,8 @@ class Harvester:
         writer.flush()
         log: list[dict] = []
         with self.state.transaction() as db:
+            for sql, args in extra_sql or ():
+                db.execute(sql, args)
             db.execute("UPDATE urls SET status='done', outcome=?, reason=? WHERE url=?", (outcome, reason, url))
             db.execute("INSERT OR REPLACE INTO fetches VALUES (?,?,?,?,?,?,?,?,?,?)",
                        (url, ex.status, outcome, resp_ref.warc_file, resp_ref.offset, resp_ref.length,

@@ -2,6 +2,8 @@
 
 completeness.json (`"format": "wparchive-completeness/1"`, keys sorted, UTF-8):
   verdict   "COMPLETE" | "INCOMPLETE"
+  checks    [{code, passed, message}]: every comparison made (chain, routes, documents, images,
+            tumblr_posts, photos, errors, limits), passed or not, so COMPLETE says what it rests on
   reasons   [{code, message, items: [{url, title, ...}]}]; empty exactly when COMPLETE. Codes:
             missing_posts, not_on_chain, chain_break_unbridged, listing_total_exceeds,
             documents_missing, images_missing, tumblr_posts_missing, tumblr_api_total_exceeds,
@@ -9,10 +11,13 @@ completeness.json (`"format": "wparchive-completeness/1"`, keys sorted, UTF-8):
   sites     per WordPress host: posts, pages, expected, chain {start, start_found_by, length, hops,
             breaks, posts_not_on_chain}, routes [{route, listing_pages, named, posts, total_claimed,
             archived_not_via_route, via_route_not_archived}], missing, documents, images
-            ({referenced, captured, missing}), posts_per_month
-  blogs     per Tumblr blog: posts, pagination, api, api_total, rss, routes, missing, photos
-  crawl     outcomes, http_errors (not recovered), retries, robots_excluded, out_of_scope, traps,
-            skips, cut
+            ({referenced, captured, missing}), posts_per_month, posts_per_month_expected, checks
+  blogs     per Tumblr blog: posts, pagination, api, api_total, rss, routes, missing, photos,
+            posts_per_month, checks
+  crawl     outcomes, http_errors (not recovered; each with `class`: error, robots_unavailable,
+            absent_probe, absent_listing; real errors first), http_error_count (all classes),
+            http_error_classes, real_error_count, retries, robots_excluded, out_of_scope, traps,
+            skips, cut, checks
   harvest   started, finished, tool_version, scope, robots_policy, counters (from summary.json)
   totals    warc_files, warc_bytes, warc_records, warc_records_by_type, records (CDXJ lines), corpus
   rejects   transform's rejects (reason, url, warc_file)

@@ -20,6 +20,31 @@ TUMBLR_ROUTE_NAMES = {"tumblr_index": "pagination", "tumblr_api": "api", "tumblr
 LIST_CAP = 500
 ERROR_OUTCOMES = ("http_error", "network_error")
 CUT_OUTCOMES = ("limit", "too_large")
+PROBES = ("seed:sitemap", "seed:feed", "seed:tumblr-rss", "seed:tumblr-archive")
+ABSENT = (404, 410)
+ERROR_CLASSES = {
+    "error": "HTTP/network errors on content (not recovered)",
+    "robots_unavailable": "robots.txt unavailable (4xx: RFC 9309 says everything is allowed)",
+    "absent_probe": "probes for optional files that do not exist (sitemaps, feeds)",
+    "absent_listing": "configured listings the site does not have (check [wordpress] listings)",
+}
+
+
+def classify_error(entry: dict) -> str:
+    """Which failed fetches matter: a 4xx robots.txt means "allow all" (RFC 9309 2.3.1.3), a probe
+    for a sitemap or feed that does not exist and a configured listing the site lacks are facts
+    about the site, not gaps in the archive; anything else is an error on content."""
+    status = entry.get("status") or 0
+    by = entry.get("discovered_by") or ""
+    if entry.get("outcome") != "http_error" or not 400 <= status < 500:
+        return "error"
+    if by == "robots" or urlsplit(entry.get("url") or "").path == "/robots.txt":
+        return "robots_unavailable"
+    if by in PROBES and status in ABSENT:
+        return "absent_probe"
+    if by == "seed:listing" and status in ABSENT:
+        return "absent_listing"
+    return "error"
 
 
 def norm_url(url: str | None) -> str:
@@ -72,6 +97,7 @@ def _site_of(record: dict) -> str:
 
 def _slim(record: dict) -> dict:
     return {
+        "captured": (record.get("capture") or {}).get("captured"),
         "id": record.get("id"),
         "url": record.get("url"),
         "canonical_url": record.get("canonical_url"),
@@ -143,7 +169,25 @@ def corpus_view(posts: Iterable[dict], pages: Iterable[dict], tumblr_posts: Iter
 
 
 def _items(urls: Iterable[str], titles: dict[str, dict]) -> list[dict]:
-    return [Item(u, (titles.get(u) or {}).get("title")).as_dict() for u in sorted(urls)][:LIST_CAP]
+    out = []
+    for url in sorted(urls)[:LIST_CAP]:
+        known = titles.get(url) or {}
+        item = Item(url, known.get("title")).as_dict()
+        if known.get("captured"):
+            item["captured"] = known["captured"]
+        out.append(item)
+    return out
+
+
+def _check(code: str, passed: bool, message: str) -> dict:
+    return {"code": code, "passed": passed, "message": message}
+
+
+def _month_of_url(url: str) -> str | None:
+    parts = urlsplit(url).path.strip("/").split("/")
+    if len(parts) >= 2 and len(parts[0]) == 4 and parts[0].isdigit() and len(parts[1]) == 2 and parts[1].isdigit():
+        return f"{parts[0]}-{parts[1]}"
+    return None
 
 
 def _route_key(listing_type: str) -> str:
@@ -281,6 +325,27 @@ def wordpress_section(host: str, view: CorpusView, chain: dict | None, reached: 
                 f"but not captured: " + ", ".join(m["url"] for m in section["missing"][:5]),
                 section["missing"]))
     per_month = Counter(_month(p["published"]) for p in posts.values())
+    expected_month = Counter(per_month)
+    for url in promised_missing:
+        expected_month[_month_of_url(url) or "unknown"] += 1
+    codes = {r["code"] for r in reasons}
+    checks = []
+    if chain_section:
+        checks.append(_check("chain", not codes & {"not_on_chain", "chain_break_unbridged"},
+                             f"{host}: the Nästa chain holds {chain_section['length']} posts from its first post, "
+                             f"{len(chain_section['breaks'])} break(s), "
+                             + ("every archived post is on it" if not chain_section["posts_not_on_chain"] else
+                                f"{len(chain_section['posts_not_on_chain'])} archived post(s) not on it")))
+    listed = sorted(k for k in routes if k != "chain")
+    checks.append(_check("routes", not codes & {"missing_posts", "listing_total_exceeds"},
+                         f"{host}: chain vs listings: {len(expected | archived)} posts named by "
+                         + ("the chain and " if "chain" in routes else "")
+                         + f"{len(listed)} listing route(s) ({', '.join(listed) or 'none'}), {len(archived)} archived, "
+                         f"{len(promised_missing)} missing"))
+    checks.append(_check("documents", "documents_missing" not in codes,
+                         f"{host}: documents: {documents['referenced']} linked, {documents['captured']} captured"))
+    checks.append(_check("images", "images_missing" not in codes,
+                         f"{host}: images: {images['referenced']} referenced, {images['captured']} captured at original size"))
     return {
         "host": host,
         "platform": "wordpress",
@@ -293,6 +358,8 @@ def wordpress_section(host: str, view: CorpusView, chain: dict | None, reached: 
         "documents": documents,
         "images": images,
         "posts_per_month": {m: per_month[m] for m in sorted(k for k in per_month if k)},
+        "posts_per_month_expected": {m: expected_month[m] for m in sorted(k for k in expected_month if k)},
+        "checks": checks,
     }, reasons
 
 
@@ -331,8 +398,21 @@ def tumblr_section(blog: str, view: CorpusView) -> tuple[dict, list[dict]]:
             "photos_missing",
             f"{blog}: {photos['referenced'] - photos['captured']} of {photos['referenced']} photos not captured: "
             + ", ".join(m["url"] for m in photos["missing"][:5]), photos["missing"]))
+    codes = {r["code"] for r in reasons}
+    checks = [
+        _check("tumblr_posts", not codes & {"tumblr_posts_missing", "tumblr_api_total_exceeds"},
+               f"{blog}: {len(archived)} posts archived; pagination names {len(routes.get('pagination', set()))}, "
+               f"the API v1 total is {api_total if api_total is not None else 'unknown'}, "
+               f"RSS names {len(routes.get('rss', set()))}"
+               + (" (the feed lists only the newest)" if len(routes.get("rss", set())) < len(archived) else "")),
+        _check("photos", "photos_missing" not in codes,
+               f"{blog}: photos: {photos['referenced']} referenced, {photos['captured']} captured"),
+    ]
+    per_month = Counter(_month(p["published"]) for p in posts.values())
     return {
         "blog": blog,
+        "checks": checks,
+        "posts_per_month": {m: per_month[m] for m in sorted(k for k in per_month if k)},
         "platform": "tumblr",
         "posts": len(archived),
         "pagination": len(routes.get("pagination", set())),
@@ -377,8 +457,10 @@ def crawl_view(lines: Iterable[dict], watch: set[str]) -> CrawlView:
                 view.reached[key] = {"discovered_by": entry.get("discovered_by"), "via": entry.get("via")}
         elif outcome in ERROR_OUTCOMES:
             if key not in view.fetched:
-                view.http_errors[key] = {"url": url, "outcome": outcome, "status": entry.get("status"),
-                                         "reason": entry.get("reason")}
+                error = {"url": url, "outcome": outcome, "status": entry.get("status"), "reason": entry.get("reason"),
+                         "discovered_by": entry.get("discovered_by")}
+                error["class"] = classify_error(error)
+                view.http_errors[key] = error
         elif outcome == "retry":
             view.retries += 1
         elif outcome == "robots":
@@ -400,8 +482,9 @@ def crawl_view(lines: Iterable[dict], watch: set[str]) -> CrawlView:
 
 def crawl_section(crawl: CrawlView, summary: dict) -> tuple[dict, list[dict]]:
     reasons = []
-    errors = sorted(crawl.http_errors.values(), key=lambda e: e["url"])
-    unrecovered = [e for e in errors if e["outcome"] == "network_error" or (e.get("status") or 0) >= 500]
+    errors = sorted(crawl.http_errors.values(), key=lambda e: (e["class"] != "error", e["class"], e["url"]))
+    unrecovered = [e for e in errors if e["class"] == "error"
+                   and (e["outcome"] == "network_error" or (e.get("status") or 0) >= 500)]
     if unrecovered:
         reasons.append(_reason(
             "unrecovered_errors",
@@ -414,10 +497,22 @@ def crawl_section(crawl: CrawlView, summary: dict) -> tuple[dict, list[dict]]:
             f"{len(crawl.cut)} URL(s) not captured because a limit was reached: "
             + ", ".join(f"{c['url']} ({c['outcome']})" for c in crawl.cut[:5]),
             [{"url": c["url"], "title": None} for c in crawl.cut]))
+    classes = Counter(e["class"] for e in errors)
+    real = [e for e in errors if e["class"] == "error"]
+    checks = [
+        _check("errors", not unrecovered,
+               f"crawl: {len(unrecovered)} server/network error(s) left after {crawl.retries} retries; "
+               f"{len(real) - len(unrecovered)} other HTTP error(s) on content"
+               + (f", {len(errors) - len(real)} expected (absent probes, robots.txt unavailable)" if len(errors) > len(real) else "")),
+        _check("limits", not crawl.cut, f"crawl: {len(crawl.cut)} URL(s) cut by a size or page limit"),
+    ]
     return {
+        "checks": checks,
         "outcomes": dict(sorted(crawl.outcomes.items())),
         "http_errors": errors[:LIST_CAP],
         "http_error_count": len(errors),
+        "http_error_classes": {k: classes.get(k, 0) for k in ERROR_CLASSES},
+        "real_error_count": len(real),
         "retries": crawl.retries,
         "robots_excluded": crawl.robots,
         "out_of_scope": {"count": sum(crawl.out_of_scope.values()), "by_host": dict(sorted(crawl.out_of_scope.items())),
@@ -451,10 +546,12 @@ def assemble(summary: dict, view: CorpusView, crawl: CrawlView, totals: dict) ->
     reasons += found
     if not any(s["posts"] for s in sites) and not any(b["posts"] for b in blogs):
         reasons.append(_reason("empty", "the corpus holds no posts: nothing was archived"))
+    checks = [c for part in sites + blogs for c in part["checks"]] + crawl_part["checks"]
     return {
         "format": "wparchive-completeness/1",
         "verdict": "INCOMPLETE" if reasons else "COMPLETE",
         "reasons": reasons,
+        "checks": checks,
         "harvest": {
             "started": summary.get("started"),
             "finished": summary.get("finished"),

@@ -49,12 +49,14 @@ def test_a_configured_start_is_walked_to_the_end(tmp_path):
 def test_previous_links_alone_find_the_first_post_and_every_hop_is_recorded(tmp_path):
     from replica import ReplicaConfig
 
-    result, truth, _ = run(tmp_path, ReplicaConfig(), ['wordpress.auto_strategy=["previous-links"]'])
+    result, truth, _ = run(tmp_path, ReplicaConfig(), ['wordpress.auto_strategy=["previous-links"]',
+                                                       "warc.max_size=100000"])
     order = truth["wordpress"]["chain"]
     assert result.chain["start"] == order[0] and result.chain["start_found_by"] == "previous-links"
     assert [h["to"] for h in result.chain["hops"]] == order[1:]
     hops = chain_metadata(tmp_path / "out")
     assert [hops[u]["position"] for u in order] == list(range(1, len(order) + 1))
+    assert len(result.warc_files) > 10, "hops learnt late are written across rotated files"
 
 
 @pytest.mark.slow

@@ -16,12 +16,14 @@ TOML = Path(__file__).resolve().parents[2] / "replica" / "harvest.toml"
 
 
 @pytest.fixture(scope="module")
-def faulty(replica, tmp_path_factory):
+def faulty(tmp_path_factory):
     from replica import ReplicaConfig, ReplicaServer
     from replica.config import Fault
 
-    posts = [urlsplit(p["url"]).path for p in replica.ground_truth()["wordpress"]["posts"]]
-    doc = urlsplit(replica.ground_truth()["wordpress"]["documents"][0]).path
+    with ReplicaServer(ReplicaConfig(), port=0) as plain:
+        truth = plain.ground_truth()
+    posts = [urlsplit(p["url"]).path for p in truth["wordpress"]["posts"]]
+    doc = urlsplit(truth["wordpress"]["documents"][0]).path
     faults = (
         Fault(posts[3], "status_503", times=2, retry_after=1),
         Fault(posts[4], "status_429", times=1, retry_after=1),

@@ -49,9 +49,20 @@ def start_and_kill(out: Path, proxy: str, after: int) -> None:
     proc.wait()
 
 
+@pytest.fixture(scope="module")
+def own_replica():
+    """A replica of the same default site, so the session replica's request log stays the harvest's own."""
+    from replica import ReplicaConfig, ReplicaServer
+
+    with ReplicaServer(ReplicaConfig(), port=0) as srv:
+        yield srv
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kill_points", [(25,), (300, 700)])
-def test_resume_after_kill_9_captures_what_an_uninterrupted_crawl_does(replica, harvested, tmp_path, kill_points):
+def test_resume_after_kill_9_captures_what_an_uninterrupted_crawl_does(own_replica, harvested, tmp_path,
+                                                                       kill_points):
+    replica = own_replica
     out = tmp_path / "out"
     for after in kill_points:
         start_and_kill(out, replica.proxy_url, after)
