@@ -510,10 +510,11 @@ def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCac
             if sums.get(alg) != want.lower():
                 result.failures.append(ChecksumMismatch(file=f"{label}/{rel}", expected=f"{alg}:{want.lower()}",
                                                         found=f"{alg}:{sums.get(alg)}", detail=detail))
+    result.count("bag_tag_manifests", len(list(bag_dir.glob("tagmanifest-*.txt"))))
     c = result.checked
     result.part("bag", "checked",
                 f"{_n(c.get('bag_payload_files', 0), 'payload file')} against manifest-sha256/-sha512, "
-                f"{_n(c.get('bag_tag_files', 0), 'tag file')} against tagmanifest-sha256/-sha512")
+                f"{_n(c.get('bag_tag_files', 0), 'tag file')} against the {c.get('bag_tag_manifests', 0)} tag manifests")
 
 
 def _hash_stream(fh: BinaryIO, progress: Progress | None) -> tuple[str, int]:

@@ -129,7 +129,8 @@ def describe(result) -> str:
     if c.get("corpus_records"):
         parts.append(f"{c['corpus_records']:,} corpus records ({c.get('provenance', 0):,} provenance checks)")
     if c.get("bag_files"):
-        parts.append(f"bag: {c.get('bag_payload_files', 0)} payload + {c.get('bag_tag_files', 0)} tag files")
+        parts.append(f"bag: {c.get('bag_payload_files', 0)} payload + "
+                     f"{c.get('bag_tag_files', 0) + c.get('bag_tag_manifests', 0)} tag files")
     if c.get("wacz_entries") or c.get("wacz_members"):
         parts.append(f"WACZ: {c.get('wacz_members', 0)} resources hashed of {c.get('wacz_entries', 0)} zip entries")
     return ", ".join(parts)

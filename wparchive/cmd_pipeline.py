@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from wparchive.cmd_archive import describe
+from wparchive.cmd_archive import describe, describe_bag, describe_wacz
 
 STATE_FILE = "pipeline.json"
 STAGES = ("harvest", "transform", "package", "verify")
@@ -117,8 +117,13 @@ def _config_fingerprint(config: str, overrides: list[str]) -> str:
 
 
 def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, workers: int = 1,
-                 ignore_robots: bool = False, display: Display | None = None) -> int:
-    """Run every stage not yet done; 0 if COMPLETE and verified, 1 if not, 2 on bad input."""
+                 ignore_robots: bool = False, display: Display | None = None,
+                 quiet_warnings: tuple[str, ...] = ()) -> int:
+    """Run every stage not yet done; 0 if COMPLETE and verified, 1 if not, 2 on bad input.
+
+    `quiet_warnings` names package warning codes not to print (the demo's operator is a placeholder
+    on purpose).
+    """
     from archive_out import ArchiveOutError, package, verify
     from archive_out.cdxj import warc_files
     from harvester import ConfigError, HarvestError, harvest, load_config
@@ -184,8 +189,11 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
             return 2
         state.mark("package", corpus_print, wacz=packaged.wacz.path.name)
         verdict_word, reasons = packaged.report.verdict, packaged.report.reasons
-        show.done(began, f"{packaged.cdxj_lines} index lines, {packaged.wacz.path.name} ({packaged.wacz.pages} pages), "
-                         f"bag of {packaged.bag.files} files; verdict {verdict_word}")
+        show.done(began, f"{packaged.cdxj_lines} index lines, {packaged.wacz.path.name} ({describe_wacz(packaged.wacz)}), "
+                         f"bag of {describe_bag(packaged.bag)}; verdict {verdict_word}")
+        for warning in packaged.warnings:
+            if warning.code not in quiet_warnings:
+                show.error(f"warning: {warning.message}")
 
     began = show.stage(4, "verify", str(out))
     bar = None
@@ -203,13 +211,32 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
         show.line(f"      FAIL {failure}")
     state.mark("verify", corpus_print, ok=checked.ok, failures=len(checked.failures))
 
+    closing(show, out, verdict_word, reasons, checked)
+    return 0 if checked.ok and verdict_word == "COMPLETE" else 1
+
+
+def closing(show: Display, out: Path, verdict_word: str, reasons: list[dict], checked) -> None:
+    """The last lines of a run: the verdict, what it rests on, where everything is, what to open next."""
+    checks = []
+    try:
+        checks = json.loads((out / "report" / "completeness.json").read_text(encoding="utf-8")).get("checks") or []
+    except (OSError, ValueError):
+        pass
     show.line("")
-    show.line(f"verdict: {verdict_word}")
+    show.line(f"verdict: {verdict_word}" + (f" ({sum(c['passed'] for c in checks)} of {len(checks)} checks passed)"
+                                            if checks else ""))
     for reason in reasons:
         show.line(f"  - {reason['message']}")
     show.line(f"verify:  {'OK, everything holds' if checked.ok else f'{len(checked.failures)} problem(s)'}")
     show.line(f"report:  {(out / 'report' / 'index.html').resolve()}")
-    return 0 if checked.ok and verdict_word == "COMPLETE" else 1
+    show.line(f"corpus:  {(out / 'corpus').resolve()}{os.sep} (posts.jsonl, pages.jsonl, tumblr_posts.jsonl, "
+              "media.jsonl; schema.json documents every field)")
+    waczs = sorted((out / "package").glob("*.wacz"))
+    if waczs:
+        show.line(f"wacz:    {waczs[0].resolve()}")
+    show.line(f"bag:     {(out / 'package' / 'bag').resolve()}{os.sep}")
+    show.line("next:    open the report in a browser; load corpus/posts.jsonl into pandas or DuckDB; "
+              "open the WACZ in ReplayWeb.page or pywb to browse the archived site")
 
 
 def run_command(args) -> int:
@@ -236,12 +263,16 @@ def demo_command(args) -> int:
     try:
         cfg = ReplicaConfig(posts=args.posts)
     except ReplicaError as exc:
-        print(f"wparchive demo: {exc}", file=sys.stderr)
+        field_name = getattr(exc, "field", None)
+        why = getattr(exc, "why", None) or str(exc)
+        option = f"--{field_name.replace('_', '-')} {getattr(exc, 'value', '')}: " if field_name else ""
+        print(f"wparchive demo: {option}{why}; the default, as on the real site, is 86", file=sys.stderr)
         return 2
     with ReplicaServer(cfg, port=0) as server, as_file(files("replica") / "harvest.toml") as config:
         show.line(f"replica of projektbesok.se and three Tumblr blogs on {server.proxy_url} "
                   f"({args.posts} posts); output in {out.resolve()}")
         code = run_pipeline(str(config), out, [f"network.proxy={server.proxy_url}"], resume=False,
-                            workers=min(2, os.cpu_count() or 1), display=show)
+                            workers=min(2, os.cpu_count() or 1), display=show,
+                            quiet_warnings=("placeholder_operator",))
     show.line(f"demo finished in {time.monotonic() - start:.1f} s")
     return code

@@ -264,7 +264,7 @@ def wordpress_section(host: str, view: CorpusView, chain: dict | None, reached: 
                 via = sorted(k for k, names in routes.items() if k != "chain" and url in names)
                 log = reached.get(url) or {}
                 chain_section["posts_not_on_chain"].append({
-                    "url": url, "title": posts[url]["title"], "reached_via": via,
+                    "url": url, "title": posts[url]["title"], "captured": posts[url].get("captured"), "reached_via": via,
                     "discovered_by": log.get("discovered_by"), "linked_from": log.get("via"),
                 })
             if not_on_chain:

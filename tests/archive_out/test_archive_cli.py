@@ -77,3 +77,74 @@ def test_progress_is_told_the_total_and_every_byte_read(packaged):
     assert verify(packaged.root, progress=progress).ok
     assert progress.total >= packaged.warc.stat().st_size
     assert progress.seen >= packaged.warc.stat().st_size
+
+
+def test_verify_cli_fails_an_empty_output_folder_and_lists_the_absent_parts(tmp_path, capsys):
+    (tmp_path / "harvest").mkdir()
+
+    code = main(["verify", "--no-progress", str(tmp_path)])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "OK" not in out and out.rstrip().splitlines()[-1].startswith("FAILED:")
+    lines = out.splitlines()
+    assert any(l.split()[:2] == ["harvest", "missing"] for l in lines)
+    assert any(l.split()[:2] == ["corpus", "absent"] for l in lines)
+
+
+def test_verify_cli_says_what_each_count_counts(packaged, capsys):
+    assert main(["verify", "--no-progress", str(packaged.root)]) == 0
+    out = capsys.readouterr().out
+    bag_line = next(l for l in out.splitlines() if l.split()[:1] == ["bag"])
+    wacz_line = next(l for l in out.splitlines() if l.split()[:1] == ["wacz"])
+    payload = len((packaged.root / "package" / "bag" / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines())
+    assert f"{payload} payload files" in bag_line and "4 tag files" in bag_line
+    assert "3 resources against datapackage.json" in wacz_line and "(5 zip entries in all)" in wacz_line
+    assert out.rstrip().endswith("OK: everything present holds")
+
+
+def test_verify_cli_prints_nothing_on_stderr_for_a_corrupt_gzip_member(packaged, capfd):
+    data = bytearray(packaged.warc.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    packaged.warc.write_bytes(bytes(data))
+
+    code = main(["verify", "--no-progress", str(packaged.root)])
+
+    captured = capfd.readouterr()
+    assert code == 1 and captured.err == ""
+    assert "gzip member at offset" in captured.out
+
+
+def test_package_cli_counts_payload_and_tag_files_and_explains_hard_links(synth_out, capsys):
+    assert main(["package", str(synth_out.root)]) == 0
+    out = capsys.readouterr().out
+    bag_line = next(l for l in out.splitlines() if l.startswith("bag:"))
+    assert "payload files (1 WARC hard-linked" in bag_line and "+ 6 tag files" in bag_line
+    assert "--copy makes real copies" in out
+
+
+def test_package_cli_warns_about_the_example_operator(tmp_path, capsys):
+    synth = build_out(tmp_path / "out")
+    summary_path = synth.root / "harvest" / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary["config"] = {"harvest": {"operator": "Your archive, archive@example.org"}}
+    summary_path.write_text(json.dumps(summary), encoding="utf-8")
+
+    assert main(["package", str(synth.root)]) == 0
+
+    err = capsys.readouterr().err
+    assert "warning:" in err and "Your archive, archive@example.org" in err and "[harvest] operator" in err
+
+
+def test_package_cli_is_silent_about_a_real_operator(synth_out, capsys):
+    assert main(["package", str(synth_out.root)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_package_help_documents_hard_links_and_copy(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["package", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "hard links" in text and "--copy" in text

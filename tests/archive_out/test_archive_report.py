@@ -115,3 +115,90 @@ def test_report_html_is_self_contained(synth_out):
     html = report.html_path.read_text(encoding="utf-8")
     assert "<svg" in html and "COMPLETE" in html and "<table>" in html
     assert "<script" not in html and 'src="http' not in html and "stylesheet" not in html
+
+
+def _add_log(root, *entries):
+    log = root / "harvest" / "crawl.log.jsonl"
+    with open(log, "a", encoding="utf-8") as fh:
+        for url, status, by in entries:
+            fh.write(json.dumps({"time": "2013-12-20T12:00:00Z", "url": url, "outcome": "http_error",
+                                 "reason": f"HTTP {status}", "status": status, "discovered_by": by}) + "\n")
+
+
+EXPECTED_FAILURES = (("http://66.media.tumblr.com/robots.txt", 403, "robots"),
+                     ("http://projektbesok.se/wp-sitemap.xml", 404, "seed:sitemap"),
+                     ("http://projektbesok.se/kalender/", 404, "seed:listing"))
+
+
+def test_complete_report_lists_every_check_that_passed(synth_out):
+    report = build_report(synth_out.root)
+
+    checks = report.data["checks"]
+    assert report.verdict == "COMPLETE" and all(c["passed"] for c in checks)
+    assert {"chain", "routes", "documents", "images", "tumblr_posts", "photos", "errors", "limits"} <= {c["code"] for c in checks}
+    assert any("chain vs listings" in c["message"] for c in checks)
+    html = report.html_path.read_text(encoding="utf-8")
+    assert f"What was checked ({len(checks)} of {len(checks)} passed)" in html
+
+
+def test_failed_check_and_reason_agree(tmp_path):
+    synth = build_out(tmp_path / "out", missing_image=True)
+    report = build_report(synth.root)
+    failed = {c["code"] for c in report.data["checks"] if not c["passed"]}
+    assert failed == {"images"} and [r["code"] for r in report.reasons] == ["images_missing"]
+
+
+def test_robots_403_absent_sitemap_and_missing_listing_are_not_errors_of_a_complete_report(synth_out):
+    _add_log(synth_out.root, *EXPECTED_FAILURES)
+
+    report = build_report(synth_out.root)
+
+    crawl = report.data["crawl"]
+    assert report.verdict == "COMPLETE"
+    assert crawl["http_error_classes"] == {"error": 0, "robots_unavailable": 1, "absent_probe": 1, "absent_listing": 1}
+    assert crawl["real_error_count"] == 0
+    html = report.html_path.read_text(encoding="utf-8")
+    assert "<td>HTTP/network errors on content (not recovered)</td><td class=\"n\">0</td>" in html
+    assert "Failed fetches that do not affect completeness" in html and 'id="errors-alert"' not in html
+
+
+def test_real_error_next_to_a_complete_verdict_is_shown_prominently(synth_out):
+    _add_log(synth_out.root, ("http://projektbesok.se/wp-content/uploads/gone.pdf", 404, "link"),
+             *EXPECTED_FAILURES)
+
+    report = build_report(synth_out.root)
+
+    errors = report.data["crawl"]["http_errors"]
+    assert errors[0]["url"].endswith("gone.pdf") and errors[0]["class"] == "error"
+    html = report.html_path.read_text(encoding="utf-8")
+    alert = html.index('id="errors-alert"')
+    assert alert < html.index('id="totals"') and "do not change the verdict" in html
+
+
+def test_report_html_is_written_for_people(synth_out):
+    report = build_report(synth_out.root)
+    html = report.html_path.read_text(encoding="utf-8")
+    size = report.data["totals"]["warc_bytes"]
+
+    assert f"({size:,} bytes)" in html and "made with wparchive" in html
+    assert "expected (named by any route) vs captured" in html and "Posts per route vs archived" not in html
+    assert "claimed total" not in html
+    assert '<td class="sub">' in html and '<div class="scroll"><table>' in html
+
+
+def test_report_links_go_to_the_live_url_and_say_when_it_was_captured(tmp_path):
+    synth = build_out(tmp_path / "out", chain_skip=(2,))
+    html = build_report(synth.root).html_path.read_text(encoding="utf-8")
+    link = f'<a href="{POSTS[1][0]}" title="live URL">{POSTS[1][1]}'
+    assert link in html
+    after = html[html.index(link):]
+    assert after[:400].count("(captured 2013-12-20 12:00:00 UTC)") == 1
+    assert "1 posts (show)" in html or "1 post (show)" in html
+
+
+def test_posts_per_month_compares_captured_with_what_the_routes_promise(tmp_path):
+    synth = build_out(tmp_path / "out", unreachable=(2,))
+    report = build_report(synth.root)
+    site = _site(report)
+    assert site["posts_per_month"] == {"2012-05": 1, "2013-12": 1}
+    assert site["posts_per_month_expected"] == {"2012-05": 1, "2012-09": 1, "2013-12": 1}

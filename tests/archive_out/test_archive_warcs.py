@@ -93,3 +93,69 @@ def test_non_gzip_garbage_is_an_unreadable_record(tmp_path):
     path.write_bytes(gzip.compress(b"this is not a WARC record\r\n\r\n"))
     scan = scan_warc(str(path), "bad.warc.gz")
     assert [type(f) for f in scan.failures] == [UnreadableRecord]
+
+
+def _warc_of(path, bodies: list[bytes]) -> list[int]:
+    """A gzip WARC of one response per body; returns each record's member offset and the file size."""
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        offsets = []
+        for i, body in enumerate(bodies):
+            offsets.append(fh.tell())
+            http = StatusAndHeaders("200 OK", [("Content-Type", "application/octet-stream")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"http://projektbesok.se/f{i}", "response",
+                                                          payload=io.BytesIO(body), http_headers=http))
+        offsets.append(fh.tell())
+    return offsets
+
+
+def _flip(path, position: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[position] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_corrupt_large_gzip_member_is_one_quiet_failure_and_the_scan_goes_on(tmp_path, capfd):
+    import os
+
+    path = tmp_path / "big.warc.gz"
+    bodies = [BODY, os.urandom(200_000), BODY, BODY]
+    offsets = _warc_of(path, bodies)
+    _flip(path, offsets[1] + (offsets[2] - offsets[1]) * 3 // 4)
+
+    scan = scan_warc(str(path), "big.warc.gz")
+
+    assert capfd.readouterr().err == ""
+    assert [type(f) for f in scan.failures] == [UnreadableRecord]
+    failure = scan.failures[0]
+    assert f"gzip member at offset {offsets[1]} is corrupt" in failure.detail
+    assert "CRC/inflate error" in failure.detail and "truncated" not in failure.detail
+    assert f"resumed at the next member (offset {offsets[2]})" in failure.detail
+    assert scan.records >= 3 and scan.by_type["response"] >= 3 and scan.digests_checked >= 6
+    assert scan.is_damaged(offsets[1]) and not scan.is_damaged(offsets[2])
+
+
+def test_corrupt_small_gzip_member_is_named_without_raw_bytes(tmp_path, capfd):
+    path = tmp_path / "small.warc.gz"
+    offsets = _warc_of(path, [BODY, BODY, BODY])
+    _flip(path, (offsets[1] + offsets[2]) // 2)
+
+    scan = scan_warc(str(path), "small.warc.gz")
+
+    assert capfd.readouterr().err == ""
+    assert len(scan.failures) == 1
+    detail = scan.failures[0].detail
+    assert f"gzip member at offset {offsets[1]} is corrupt" in detail
+    assert all(c.isprintable() for c in detail) and "\\x" not in detail
+    assert scan.records == 2 and scan.unchecked_bytes == offsets[2] - offsets[1]
+
+
+def test_corrupt_last_member_says_how_many_bytes_were_not_checked(tmp_path):
+    path = tmp_path / "tail.warc.gz"
+    offsets = _warc_of(path, [BODY, BODY])
+    _flip(path, (offsets[1] + offsets[2]) // 2)
+
+    scan = scan_warc(str(path), "tail.warc.gz")
+
+    assert len(scan.failures) == 1
+    assert f"the last {offsets[2] - offsets[1]} bytes of this file were not checked" in scan.failures[0].detail

@@ -6,7 +6,7 @@ Where sources disagree the chosen value stays, and every source's value is kept 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Iterable
 
 from transform.clean import norm_text
@@ -71,6 +71,17 @@ def merge_fragments(blog: str, post_id: str, parts: Iterable[tuple[TumblrFragmen
             compared = [seen[0]] + [x for x in compared if x is not seen[0]]
         if len({repr(_comparable(name, v)) for _, v in compared}) > 1:
             disagreements[name] = {s: v for s, v in seen}
+    if len(chosen.get("published") or "") == 10:
+        full = [(src, v) for src, v in (
+            (s, by_source[s][0].fields.get("published")) for s in order) if v and len(v) > 10]
+        if full:
+            field_sources["published"], chosen["published"] = full[0]
+    if chosen.get("unix_timestamp") is None and len(chosen.get("published") or "") > 19:
+        try:
+            chosen["unix_timestamp"] = int(datetime.fromisoformat(chosen["published"]).timestamp())
+            field_sources["unix_timestamp"] = field_sources["published"]
+        except ValueError:
+            pass
     capture_source = next(s for s in ("permalink", "api_xml", "api_json", "rss") if s in by_source)
     capture = by_source[capture_source][1]
     if "api_xml" not in by_source and "api_json" not in by_source:
