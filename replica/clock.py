@@ -65,10 +65,10 @@ def sv_time(dt: datetime) -> str:
     return f"{dt.hour:02d}:{dt.minute:02d}"
 
 
-def rfc2822(utc: datetime) -> str:
-    """'Tue, 29 May 2012 08:15:00 +0000' as RSS pubDate."""
-    u = utc.astimezone(timezone.utc)
-    return f"{EN_DAYS[u.weekday()]}, {u.day:02d} {EN_MONTHS[u.month - 1]} {u.year} {u:%H:%M:%S} +0000"
+def rfc2822(moment: datetime) -> str:
+    """RSS pubDate in the moment's own offset: 'Tue, 29 May 2012 08:15:00 +0000' for UTC."""
+    return (f"{EN_DAYS[moment.weekday()]}, {moment.day:02d} {EN_MONTHS[moment.month - 1]} {moment.year} "
+            f"{moment:%H:%M:%S} {moment:%z}")
 
 
 def http_date(utc: datetime) -> str:

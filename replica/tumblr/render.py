@@ -137,7 +137,7 @@ def rss(blog: Blog) -> str:
         cats = "".join(f"<category>{escape(t)}</category>" for t in p.tags)
         items.append(f"<item><title>{escape(title)}</title><description>{escape(desc)}</description>"
                      f"<link>{p.url_with_slug}</link><guid>{p.url_with_slug}</guid>"
-                     f"<pubDate>{rfc2822(to_eastern(p.date))[:-5]}{to_eastern(p.date):%z}</pubDate>{cats}</item>")
+                     f"<pubDate>{rfc2822(to_eastern(p.date))}</pubDate>{cats}</item>")
     return ('<?xml version="1.0" encoding="UTF-8"?><rss xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel>'
             f"<description>{escape(blog.description)}</description><title>{escape(blog.title)}</title>"
             f"<generator>Tumblr (3.0; @{blog.name})</generator><link>{blog.url}</link>" + "".join(items) + "</channel></rss>\n")

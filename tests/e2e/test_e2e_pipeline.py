@@ -176,3 +176,67 @@ def test_run_killed_during_the_harvest_resumes_to_a_complete_verified_archive(re
     report = load_report(out)
     assert report["sites"][0]["posts"] == len(truth["wordpress"]["posts"])
     assert verify(out).ok
+
+
+def test_run_ends_with_where_everything_is_and_what_to_open_next(pipeline):
+    out, _, text, _ = pipeline
+    tail = text[text.index("verdict: COMPLETE"):]
+    wacz = next((out / "package").glob("*.wacz")).resolve()
+    assert f"corpus:  {(out / 'corpus').resolve()}" in tail and f"wacz:    {wacz}" in tail
+    assert "next:" in tail and "checks passed" in tail.splitlines()[0]
+
+
+def test_run_of_the_replica_reports_its_expected_failed_fetches_apart_from_errors(pipeline):
+    report = load_report(pipeline[0])
+    crawl = report["crawl"]
+    assert report["verdict"] == "COMPLETE" and crawl["real_error_count"] == 0
+    assert all(e["class"] != "error" for e in crawl["http_errors"])
+    assert sum(crawl["http_error_classes"].values()) == crawl["http_error_count"]
+
+
+def test_verify_of_the_run_names_every_part_it_checked(pipeline):
+    result = verify(pipeline[0])
+    assert result.ok
+    assert [(p.name, p.state) for p in result.parts] == [
+        ("harvest", "checked"), ("corpus", "checked"), ("index", "checked"), ("wacz", "checked"), ("bag", "checked"),
+        ("report", "checked")]
+
+
+def test_demo_rejects_a_bad_post_count_in_plain_words(tmp_path, capsys):
+    from wparchive.cli import main
+
+    assert main(["demo", "--posts", "0", str(tmp_path / "demo")]) == 2
+    err = capsys.readouterr().err
+    assert "--posts 0: need at least 2 posts" in err and "ReplicaConfig" not in err
+    assert not (tmp_path / "demo").exists()
+
+
+def test_damaged_warc_after_a_run_blames_one_file_seen_twice_and_keeps_stderr_quiet(pipeline, tmp_path, capfd):
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(pipeline[0], out, copy_function=shutil.copy2)
+    warc = next((out / "harvest" / "warc").glob("*.warc.gz"))
+    bagged = out / "package" / "bag" / "data" / "harvest" / "warc" / warc.name
+    bagged.unlink()
+    import os
+
+    os.link(warc, bagged)
+    data = bytearray(warc.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    warc.write_bytes(bytes(data))
+
+    result = verify(out)
+
+    assert capfd.readouterr().err == ""
+    assert not result.ok
+    assert not any(".wacz" in f.file for f in result.failures), [str(f) for f in result.failures]
+    unreadable = [f for f in result.failures if "gzip member at offset" in (f.detail or "")]
+    assert len(unreadable) == 1 and "scanning resumed" in unreadable[0].detail
+    assert result.checked["warc_records"] >= load_report(pipeline[0])["totals"]["warc_records"] - 1
+    assert any("one file, hard-linked into the bag" in (f.detail or "") for f in result.failures)
+
+
+def test_run_with_the_example_operator_warns_before_it_reaches_bag_info(pipeline):
+    text = pipeline[2]
+    assert "warning: bag-info.txt names the example operator 'Your archive, archive@example.org'" in text

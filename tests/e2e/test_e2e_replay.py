@@ -105,6 +105,8 @@ def test_demo_runs_end_to_end_and_says_complete(tmp_path):
         assert stage in proc.stdout
     report = target / "report" / "index.html"
     assert f"report:  {report.resolve()}" in proc.stdout
+    assert f"corpus:  {(target / 'corpus').resolve()}" in proc.stdout and "wacz:    " in proc.stdout
+    assert "warning" not in proc.stderr, proc.stderr
     dom = chromium(report.resolve().as_uri(), "--dump-dom")
     assert dom.returncode == 0 and b'<span class="verdict COMPLETE">COMPLETE</span>' in dom.stdout
     print(f"demo took {elapsed:.1f} s")

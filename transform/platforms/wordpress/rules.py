@@ -56,7 +56,8 @@ PUBLISHED = [
     X(f".//*[{_has_class('entry-meta')} or {_has_class('posted-on')}]//time/@datetime"),
 ]
 MODIFIED = [
-    X(f".//time[{_has_class('updated')} and {NOT_IN_COMMENTS}]/@datetime"),
+    # A theme that prints one <time class="published updated"> shows the publication date there.
+    X(f".//time[{_has_class('updated')} and not({_has_class('published')}) and {NOT_IN_COMMENTS}]/@datetime"),
     X("//meta[@property='article:modified_time']/@content"),
 ]
 DATE_TEXT = [
