@@ -9,10 +9,10 @@ from archive_out.errors import (
 )
 from archive_out.package import PackageResult, package
 from archive_out.report import Report, build_report
-from archive_out.verify import VerifyResult, verify
+from archive_out.verify import Part, VerifyResult, verify
 
 __all__ = [
-    "package", "build_report", "verify", "PackageResult", "Report", "VerifyResult",
+    "package", "build_report", "verify", "PackageResult", "Report", "VerifyResult", "Part",
     "ArchiveOutError", "MissingInputError", "PackageError", "VerificationError", "Failure",
     "DigestMismatch", "UnreadableRecord", "FileMissing", "UnexpectedFile", "ChecksumMismatch",
     "ProvenanceMismatch", "SchemaViolation", "InvalidPackage",

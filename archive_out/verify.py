@@ -3,6 +3,9 @@
 Each WARC is read once: record block and payload digests are recomputed while the file's
 sha256/sha512 are taken in the same pass, and bag and WACZ manifests that point at the same
 bytes (hard links, identical copies) are checked against those sums instead of re-reading.
+The result names each part (harvest, corpus, index, WACZ, bag, report) as checked, absent
+(not made yet) or missing (pipeline.json or a sibling output says it should exist), so an
+empty or half-deleted folder can never pass as "everything holds".
 """
 from __future__ import annotations
 
@@ -598,9 +601,6 @@ def _verify_wacz(path: Path, label: str, result: VerifyResult, progress: Progres
     return intact
 
 
-BAD_COPY = (ChecksumMismatch,)
-
-
 def _compare_copies(result: VerifyResult, warc_sums: dict[str, str], wacz_label: str, intact: dict[str, str]) -> None:
     """Harvest WARCs against the WACZ's copies, blaming the copy that disagrees with its own records."""
     harvest_failing = {f.file for f in result.failures if f.file.startswith("harvest/warc/")}
@@ -650,6 +650,10 @@ def _scan_wacz_warcs(path: Path, label: str, result: VerifyResult, progress: Pro
                     result.failures.extend(scan.failures)
     except zipfile.BadZipFile:
         return
+    c = result.checked
+    result.part("harvest", "checked", f"the WACZ's archive/: {_n(c.get('warc_files', 0), 'WARC file')}, "
+                                      f"{_n(c.get('warc_records', 0), 'record')}, "
+                                      f"{_n(c.get('digests', 0), 'record digest')} recomputed")
 
 
 def _pipeline_stages(root: Path) -> dict[str, dict]:
@@ -743,6 +747,7 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
             progress.start(2 * target.stat().st_size)
         _verify_wacz(target, target.name, result, progress)
         _scan_wacz_warcs(target, target.name, result, progress)
+        result.parts.reverse()
         if not result.checked.get("warc_files"):
             result.failures.append(FileMissing(file=f"{target.name}!archive/", detail="the WACZ holds no WARC file"))
         return result

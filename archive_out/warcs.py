@@ -165,10 +165,6 @@ class WarcScan:
     resumed: int = 0
 
     @property
-    def unread_from(self) -> int | None:
-        return self.unread[0][0] if self.unread else None
-
-    @property
     def unchecked_bytes(self) -> int:
         return sum(end - start for start, end in self.unread)
 
@@ -190,12 +186,12 @@ class WarcScan:
             self.more_failures += 1
 
 
-class _WarcioNoise(io.TextIOBase):
-    """Stands in for sys.stderr while warcio reads: keeps its decompression and record-boundary
-    complaints (which it prints once per read, hundreds of lines for one bad member) and passes
-    everything else (a progress bar) through unchanged."""
+class _WarcioNoise:
+    """Stands in for sys.stderr while warcio reads: keeps its inflate complaints (printed once per
+    read, hundreds of lines for one bad member), which scan_warc turns into one failure, and
+    passes everything else (a progress bar) through unchanged."""
 
-    NOISE = re.compile(r"^(Error -?\d+ while decompressing|WARNING: Record not followed by newline)")
+    NOISE = re.compile(r"^Error -?\d+ while decompressing")
 
     def __init__(self, target) -> None:
         self.target = target
@@ -209,6 +205,9 @@ class _WarcioNoise(io.TextIOBase):
 
     def flush(self) -> None:
         self.target.flush()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
 
     def __getattr__(self, name):
         return getattr(self.target, name)
@@ -303,9 +302,10 @@ def summarise_error(exc: BaseException) -> str:
         rest = text[cut.end():]
         text = text[: cut.start()]
         printable = sum(1 for c in rest if c.isprintable() or c in "\r\n\t")
+        escaped = re.search(r"\\x[0-9a-fA-F]{2}", rest)
         if rest.strip():
-            text += " (the bytes there are binary, not a WARC header)" if printable < 0.9 * len(rest) else \
-                f" (first line: {rest.strip()[:60]!r})"
+            text += " (the bytes there are binary, not a WARC header)" if escaped or printable < 0.9 * len(rest) \
+                else f" (first line: {rest.strip()[:60]!r})"
     text = "".join(c if c.isprintable() else "?" for c in text)
     return f"{type(exc).__name__}: {text[:300]}"
 

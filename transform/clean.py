@@ -4,15 +4,15 @@ Pure functions; each returns the warnings a reader should see next to the record
 """
 from __future__ import annotations
 
+import codecs
 import copy
 import re
 import unicodedata
 from urllib.parse import urljoin
 
+from bs4.dammit import EncodingDetector, UnicodeDammit
 from lxml import etree, html as lxml_html
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
-_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)["']""", re.I)
 # A UTF-8 lead byte read as cp1252/latin-1 followed by one or more continuation bytes read the same way.
 _CP1252_HIGH = "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}")
@@ -24,21 +24,23 @@ DROP_TAGS = ("script", "style", "noscript", "template", "object", "embed", "appl
 URL_ATTRS = ("href", "src", "poster", "cite", "data-orig-file", "data-large-file", "data-medium-file")
 BLOCK_TAGS = frozenset("""p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr td th
     section article header footer figure figcaption dl dt dd hr address aside nav main""".split())
+# What browsers do with these labels (WHATWG encoding standard).
+_AS_WINDOWS_1252 = ("iso8859-1", "ascii", "latin-1", "cp1252")
 
 
 def declared_charset(body: bytes, http_charset: str | None) -> str | None:
-    if body.startswith(b"\xef\xbb\xbf"):
-        return "utf-8"
+    """The encoding the document claims: byte-order mark, then HTTP header, then the XML
+    declaration or `<meta charset>` (bs4's EncodingDetector reads the last two)."""
+    _, bom = EncodingDetector.strip_byte_order_mark(body)
+    if bom:
+        return bom
     if http_charset:
         return http_charset
-    head = body[:4096]
-    m = _XML_DECL.search(head) or _META_CHARSET.search(head)
-    return m.group(1).decode("ascii").lower() if m else None
+    found = EncodingDetector.find_declared_encoding(body, is_html=True)
+    return found.lower() if found else None
 
 
 def _codec(name: str | None) -> str | None:
-    import codecs
-
     if not name:
         return None
     try:
@@ -48,34 +50,36 @@ def _codec(name: str | None) -> str | None:
 
 
 def decode(body: bytes, http_charset: str | None = None) -> tuple[str, list[str]]:
-    """Decode `body` by its declared charset; if the bytes contradict it, fall back to
-    windows-1252 and say so; then repair UTF-8 read as Latin-1 ("Ã¤" → "ä")."""
+    """Decode `body` by its declared charset. When the bytes contradict it: UTF-8 if they are
+    UTF-8; windows-1252 bytes mixed into UTF-8 converted (bs4's `UnicodeDammit.detwingle`);
+    else windows-1252 throughout. Then repair UTF-8 read as windows-1252 ("Ã¤" → "ä").
+    Never guesses statistically, so the same bytes always give the same text."""
     warnings: list[str] = []
     declared = declared_charset(body, http_charset)
     codec = _codec(declared)
     if declared and codec is None:
         warnings.append(f"unknown declared charset {declared!r}; decoded as UTF-8")
-    if codec in ("iso8859-1", "ascii", "latin-1"):
-        codec = "cp1252"  # what browsers do, per the WHATWG encoding standard
-    if body.startswith(b"\xef\xbb\xbf"):
-        body = body[3:]
+    if codec in _AS_WINDOWS_1252:
+        codec = "cp1252"
+    body, _ = EncodingDetector.strip_byte_order_mark(body)
     text = None
-    for candidate in [c for c in (codec, "utf-8") if c]:
+    for candidate in dict.fromkeys(c for c in (codec, "utf-8") if c):
         try:
             text = body.decode(candidate)
-            if candidate != (codec or "utf-8"):
-                warnings.append(f"declared charset {declared!r} does not match the bytes; decoded as {candidate}")
-            break
         except UnicodeDecodeError:
             continue
+        if candidate != (codec or "utf-8"):
+            warnings.append(f"declared charset {declared!r} does not match the bytes; decoded as {candidate}")
+        break
     if text is None:
+        said = declared or "utf-8"
         try:
-            text = body.decode("cp1252")
+            text = UnicodeDammit.detwingle(body).decode("utf-8")
+            warnings.append(f"declared charset {said!r} does not match the bytes: UTF-8 with windows-1252 "
+                            f"bytes mixed in; those decoded as windows-1252")
         except UnicodeDecodeError:
-            text = body.decode("latin-1")
-        warnings.append(
-            f"declared charset {declared or 'utf-8'!r} does not match the bytes; decoded as windows-1252"
-        )
+            text = body.decode("cp1252", errors="replace")
+            warnings.append(f"declared charset {said!r} does not match the bytes; decoded as windows-1252")
     text, fixed = repair_mojibake(text)
     if fixed:
         warnings.append(f"repaired {fixed} mojibake sequence(s) (UTF-8 read as windows-1252)")
@@ -93,7 +97,7 @@ def _unmangle(match: re.Match) -> str:
 
 
 def repair_mojibake(text: str) -> tuple[str, int]:
-    if "\u00c2" not in text and "\u00c3" not in text and not _MOJIBAKE.search(text):
+    if text.isascii() or not _MOJIBAKE.search(text):
         return text, 0
     count = 0
 

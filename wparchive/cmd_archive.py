@@ -58,7 +58,9 @@ def describe_wacz(wacz) -> str:
 
 def print_report_summary(report, stream=None) -> None:
     stream = stream or sys.stdout
-    print(f"verdict: {report.verdict}", file=stream)
+    checks = report.data.get("checks") or []
+    print(f"verdict: {report.verdict}" + (f" ({sum(c['passed'] for c in checks)} of {len(checks)} checks passed)"
+                                          if checks else ""), file=stream)
     for reason in report.reasons:
         print(f"  - {reason['message']}", file=stream)
     print(f"report: {report.html_path}", file=stream)

@@ -34,6 +34,8 @@ def register(sub) -> None:
     r.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt (recorded in the WARCs)")
     r.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), metavar="N",
                    help="transform worker processes (default: %(default)s)")
+    r.add_argument("--copy", action="store_true",
+                   help="bag real copies of the WARCs instead of hard links to harvest/warc (see `package --help`)")
     r.set_defaults(func=run_command)
 
     d = sub.add_parser("demo", help="run the whole pipeline against the built-in replica of projektbesok.se",
@@ -118,7 +120,7 @@ def _config_fingerprint(config: str, overrides: list[str]) -> str:
 
 def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, workers: int = 1,
                  ignore_robots: bool = False, display: Display | None = None,
-                 quiet_warnings: tuple[str, ...] = ()) -> int:
+                 quiet_warnings: tuple[str, ...] = (), copy: bool = False) -> int:
     """Run every stage not yet done; 0 if COMPLETE and verified, 1 if not, 2 on bad input.
 
     `quiet_warnings` names package warning codes not to print (the demo's operator is a placeholder
@@ -183,7 +185,7 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
         verdict_word = verdict["verdict"]
     else:
         try:
-            packaged = package(out)
+            packaged = package(out, copy=copy)
         except ArchiveOutError as exc:
             show.error(f"packaging failed: {exc}")
             return 2
@@ -246,7 +248,8 @@ def run_command(args) -> int:
     if not Path(args.config).exists():
         print(f"wparchive: no such config file: {args.config}", file=sys.stderr)
         return 2
-    return run_pipeline(args.config, Path(args.out), overrides, args.resume, args.workers, args.ignore_robots)
+    return run_pipeline(args.config, Path(args.out), overrides, args.resume, args.workers, args.ignore_robots,
+                        copy=args.copy)
 
 
 def demo_command(args) -> int:

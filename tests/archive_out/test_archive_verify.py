@@ -184,3 +184,18 @@ def test_corrupted_wacz_member_is_named(packaged, member):
 def test_verify_refuses_a_path_that_is_no_archive(tmp_path):
     with pytest.raises(ArchiveOutError, match="not an output folder"):
         verify(tmp_path)
+
+
+def test_capture_offset_into_the_middle_of_a_member_is_summarised_without_raw_bytes(packaged):
+    posts = packaged.root / "corpus" / "posts.jsonl"
+    lines = posts.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["capture"]["offset"] += 7
+    lines[0] = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    posts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = verify(packaged.root)
+
+    prov = [f for f in _failures(result, ProvenanceMismatch) if f.detail == "capture.offset"]
+    assert len(prov) == 1 and record["id"] in prov[0].record
+    assert prov[0].found.isprintable() and "\\x" not in prov[0].found and "first line" not in prov[0].found

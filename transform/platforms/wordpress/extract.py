@@ -50,6 +50,23 @@ def _first(node, rules, want_str: bool = True):
     return None
 
 
+def head_index(root) -> dict[str, str]:
+    """Each `<link rel>` token and `<meta name|property>` of the head, first one winning:
+    one short walk instead of a document scan per fact."""
+    found: dict[str, str] = {}
+    for el in R.HEAD(root):
+        if el.tag == "link":
+            value = el.get("href", "").strip()
+            keys = el.get("rel", "").lower().split()
+        else:
+            value = el.get("content", "").strip()
+            keys = [(el.get("name") or el.get("property") or "").strip().lower()]
+        for key in keys:
+            if value and key not in found:
+                found[key] = value
+    return found
+
+
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -154,8 +171,8 @@ def _terms(article, root, host: str) -> tuple[list[str], list[str], list[str]]:
     return cats, tags, warnings
 
 
-def _nav(root, rules, text_rx) -> str | None:
-    value = _first(root, rules)
+def _nav(root, head_value: str | None, rules, text_rx) -> str | None:
+    value = head_value or _first(root, rules)
     if value:
         return value
     for a in R.NAV_LINKS(root):
@@ -285,12 +302,11 @@ def _links(content, base: str, host: str) -> list[Link]:
     return out
 
 
-def _title(article, root) -> str | None:
+def _title(article, root, head: dict[str, str]) -> str | None:
     el = _first(article, R.TITLE, want_str=False)
     if el is not None and not isinstance(el, str):
         return inline_text(el) or None
-    for rule in R.TITLE_META:
-        value = rule(root).strip()
+    for value in (head.get(R.META_TITLE, ""), R.TITLE_TAG(root).strip()):
         if value:
             return re.split(r"\s+[|–—-]\s+", value)[0].strip() or None
     return None
@@ -312,18 +328,19 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     article = _first(root, R.ARTICLE, want_str=False)
     if article is None or isinstance(article, str):
         article = root
-    shortlink = canonical(absolutize(R.SHORTLINK(root), url))
-    canon = canonical(absolutize(R.CANONICAL(root), url))
+    head = head_index(root)
+    shortlink = canonical(absolutize(head.get(R.SHORTLINK_REL) or R.SHORTLINK(root), url))
+    canon = canonical(absolutize(head.get(R.CANONICAL_REL) or R.CANONICAL(root), url))
     post_id, id_source = post_id_of(body_class, root, shortlink)
     record_url = canon or canonical(url) or url
     if post_id is None:
         warnings.append("no WordPress post id found (body class, shortlink, article id); id derived from the URL")
     if id_source != "body_class" and post_id is not None:
         warnings.append(f"post id taken from {id_source}")
-    title = _title(article, root)
+    title = _title(article, root, head)
     if not title:
         warnings.append("no title found")
-    published = iso(_first(article, R.PUBLISHED) or _first(root, R.PUBLISHED))
+    published = iso(_first(article, R.PUBLISHED) or (_first(root, R.PUBLISHED) if article is not root else None))
     if published is None:
         el = _first(article, R.DATE_TEXT, want_str=False)
         if el is None:
@@ -334,7 +351,8 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
             warnings.append("published date read from the page text (no <time datetime>); no time of day")
         elif role == "post":
             warnings.append("no published date found on the page")
-    modified = iso(_first(article, R.MODIFIED) or _first(root, R.MODIFIED))
+    modified = iso(_first(article, R.MODIFIED) or (_first(root, R.MODIFIED) if article is not root else None)
+                   or head.get(R.META_MODIFIED))
     authors = []
     for rule in R.AUTHORS:
         for el in rule(article) or rule(root):
@@ -343,8 +361,8 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
                 authors.append(name)
         if authors:
             break
-    if not authors and R.AUTHOR_META(root).strip():
-        authors = [R.AUTHOR_META(root).strip()]
+    if not authors and head.get(R.META_AUTHOR):
+        authors = [head[R.META_AUTHOR]]
     if not authors and role == "post":
         warnings.append("no author found")
     cats, tags, term_warnings = _terms(article, root, host) if role == "post" else ([], [], [])
@@ -358,12 +376,12 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     content_text = text_of(content)
     comments, comment_warnings = _comments(root, url) if role == "post" else ([], [])
     warnings.extend(comment_warnings)
-    excerpt = _first(root, R.META_DESCRIPTION)
+    excerpt = next((head[k] for k in R.META_DESCRIPTION if head.get(k)), None)
     lang = R.HTML_LANG(root).strip() or None
     previous = next_ = None
     if role == "post":
-        previous = canonical(absolutize(_nav(root, R.PREVIOUS, R.PREV_TEXT), url))
-        next_ = canonical(absolutize(_nav(root, R.NEXT, R.NEXT_TEXT), url))
+        previous = canonical(absolutize(_nav(root, head.get(R.PREV_REL), R.PREVIOUS, R.PREV_TEXT), url))
+        next_ = canonical(absolutize(_nav(root, head.get(R.NEXT_REL), R.NEXT, R.NEXT_TEXT), url))
     pid_part = str(post_id) if post_id is not None else "url:" + record_url
     post = Post(
         id=f"wp:{host}:{pid_part}",

@@ -11,7 +11,8 @@ from lxml import etree
 
 
 def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    """The class token test; the cheap substring test first lets XPath skip most elements."""
+    return f"(contains(@class, '{name}') and contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
 
 
 NOT_IN_COMMENTS = (f"not(ancestor::*[{_has_class('comment')} or {_has_class('comments-area')} "
@@ -22,13 +23,18 @@ def X(path: str) -> etree.XPath:
     return etree.XPath(path)
 
 
-BODY_CLASS = X("string(//body/@class)")
+BODY_CLASS = X("string(/html/body/@class)")
 HTML_LANG = X("string(/html/@lang)")
+# The <head> is read once into a dict (rel or meta name -> value); these keys are looked up there.
+HEAD = X("/html/head/link[@rel and @href] | /html/head/meta[(@name or @property) and @content]")
+CANONICAL_REL, SHORTLINK_REL, PREV_REL, NEXT_REL = "canonical", "shortlink", "prev", "next"
+META_DESCRIPTION = ("description", "og:description")
+META_TITLE = "og:title"
+META_AUTHOR = "author"
+META_MODIFIED = "article:modified_time"
+# Where the head is missing or misplaced (broken markup), the whole document is searched.
 CANONICAL = X("string(//link[@rel='canonical']/@href)")
 SHORTLINK = X("string(//link[@rel='shortlink']/@href)")
-META_DESCRIPTION = [X("string(//meta[@name='description']/@content)"),
-                    X("string(//meta[@property='og:description']/@content)")]
-GENERATOR = X("string(//meta[@name='generator']/@content)")
 
 ARTICLE = [
     X(f"//article[starts-with(@id, 'post-') and {NOT_IN_COMMENTS}]"),
@@ -45,7 +51,7 @@ TITLE = [
     X(f"//*[{_has_class('entry-title')}]"),
     X(f"//*[{_has_class('wp-block-post-title')}]"),
 ]
-TITLE_META = [X("string(//meta[@property='og:title']/@content)"), X("string(//title)")]
+TITLE_TAG = X("string(//title)")
 
 PUBLISHED = [
     X(f".//time[{_has_class('published')} and {NOT_IN_COMMENTS}]/@datetime"),
@@ -58,7 +64,6 @@ PUBLISHED = [
 MODIFIED = [
     # A theme that prints one <time class="published updated"> shows the publication date there.
     X(f".//time[{_has_class('updated')} and not({_has_class('published')}) and {NOT_IN_COMMENTS}]/@datetime"),
-    X("//meta[@property='article:modified_time']/@content"),
 ]
 DATE_TEXT = [
     X(f".//time[{_has_class('entry-date')} and {NOT_IN_COMMENTS}]"),
@@ -73,7 +78,6 @@ AUTHORS = [
     X(f"//*[{_has_class('wp-block-post-author-name')} or {_has_class('wp-block-post-author__name')}][{NOT_IN_COMMENTS}]"),
     X(f".//*[{_has_class('author')} and {_has_class('vcard')} and {NOT_IN_COMMENTS}]"),
 ]
-AUTHOR_META = X("string(//meta[@name='author']/@content)")
 
 TERM_LINKS = [
     X(f".//a[(contains(concat(' ', @rel, ' '), ' tag ') or contains(concat(' ', @rel, ' '), ' category ')) and {NOT_IN_COMMENTS}]"),
@@ -89,12 +93,10 @@ CONTENT = [
 ]
 
 PREVIOUS = [
-    X("//head/link[@rel='prev']/@href"),
     X(f"//*[{_has_class('nav-previous')} or {_has_class('post-navigation-link-previous')}]//a/@href"),
     X(f"//*[{_has_class('post-navigation')} or {_has_class('navigation')} or self::nav]//a[contains(concat(' ', @rel, ' '), ' prev ')]/@href"),
 ]
 NEXT = [
-    X("//head/link[@rel='next']/@href"),
     X(f"//*[{_has_class('nav-next')} or {_has_class('post-navigation-link-next')}]//a/@href"),
     X(f"//*[{_has_class('post-navigation')} or {_has_class('navigation')} or self::nav]//a[contains(concat(' ', @rel, ' '), ' next ')]/@href"),
 ]
