@@ -38,7 +38,7 @@ BARE = PEAK + r"""
 import sys, time, json
 from warcio.archiveiterator import ArchiveIterator
 from lxml import html
-t = time.perf_counter(); records = pages = 0; payload = 0
+t = time.perf_counter(); records = pages = 0; payload = 0; largest = (0, "")
 for path in sys.argv[1:]:
     with open(path, "rb") as fh:
         for rec in ArchiveIterator(fh):
@@ -49,8 +49,10 @@ for path in sys.argv[1:]:
             payload += len(body)
             if "html" in (rec.http_headers.get_header("Content-Type") or "") and body.strip():
                 html.document_fromstring(body); pages += 1
+                if len(body) > largest[0]:
+                    largest = (len(body), rec.rec_headers.get_header("WARC-Target-URI"))
 print(json.dumps({"seconds": time.perf_counter() - t, "records": records, "pages": pages, "payload": payload,
-                  "peak_mb": _peak_mb()}))
+                  "largest_page": largest, "peak_mb": _peak_mb()}))
 """
 
 OURS = PEAK + r"""
@@ -164,9 +166,12 @@ def main() -> int:
     print(f"\nours (wparchive transform), {args.posts} posts, best of {args.repeat}:")
     print(f"  {'workers':>7} {'seconds':>8} {'records/s':>10} {'MB/s':>7} {'peak RSS':>9} {'ratio vs bare':>14} {'speed-up':>9}")
     base = None
+    one_worker_rss = float("nan")
     digests = set()
     for w in workers:
         ours, rss = best_of(args.repeat, OURS, str(w), *paths)
+        if w == 1:
+            one_worker_rss = rss
         manifest = json.loads((Path(ours["out"]) / "corpus" / "manifest.json").read_text())
         digests.add(json.dumps(manifest["files"], sort_keys=True))
         shutil.rmtree(ours["out"], ignore_errors=True)
@@ -180,10 +185,15 @@ def main() -> int:
     small_paths = [str(w) for w in sizes[args.small][0]]
     small, small_rss = peak_rss(OURS, "1", *small_paths)
     shutil.rmtree(small["out"], ignore_errors=True)
-    big, big_rss = peak_rss(OURS, "1", *paths)
-    shutil.rmtree(big["out"], ignore_errors=True)
+    small_bare, _ = peak_rss(BARE, *small_paths)
+    big_rss = one_worker_rss
     print(f"\npeak RSS, one worker: {args.small} posts {small_rss:.0f} MB; {args.posts} posts {big_rss:.0f} MB "
           f"(x{big_rss / small_rss:.2f} for x{args.posts / args.small:.0f} posts)")
+    for n, data in ((args.small, small_bare), (args.posts, bare)):
+        size, url = data["largest_page"]
+        print(f"  largest HTML page, {n} posts: {size / 1e6:.2f} MB ({url})")
+    print("  what grows is the largest single page (a listing of every post); its parsed tree is the peak,"
+          " the rest streams")
 
     bs, _ = peak_rss(BS4, "2000", *paths)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")

@@ -134,16 +134,10 @@ class Chain:
                 s["probe"] = location
                 self._queue(db, location, "chain:start-date-archive", PRIORITY_START, pushes)
                 return
-            if analysis.last_page:
-                from harvester.platforms.wordpress import _PAGE_N
-                m = _PAGE_N.match(urlsplit(url).path)
-                current = int(m.group(2)) if m else 1
-                base, last = analysis.last_page
-                if last > current:
-                    target = f"{urlsplit(url).scheme}://{base}page/{last}/"
-                    s["probe"] = target
-                    self._queue(db, target, "chain:start-date-archive-last-page", PRIORITY_START, pushes)
-                    return
+            if analysis.pagination_last:
+                s["probe"] = analysis.pagination_last
+                self._queue(db, s["probe"], "chain:start-date-archive-last-page", PRIORITY_START, pushes)
+                return
             if analysis.listed_posts:
                 s["verify"] = analysis.listed_posts[-1]
                 s["probe"] = ""

@@ -88,7 +88,6 @@ class NetworkSettings:
     backoff: float = 1.0
     max_backoff: float = 60.0
     max_retry_after: float = 120.0
-    max_redirects: int = 10
     accept_encoding: str = "gzip"
 
 

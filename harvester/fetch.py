@@ -152,7 +152,7 @@ class Fetcher:
 
     def __init__(self, user_agent: str, proxy: str = "", timeout: float = 30.0,
                  max_response_bytes: int = 100_000_000, max_decompressed_bytes: int = 20_000_000,
-                 accept_encoding: str = "gzip"):
+                 accept_encoding: str = "gzip", tls_context: ssl.SSLContext | None = None):
         self.user_agent = user_agent
         self.timeout = timeout
         self.max_response = max_response_bytes
@@ -168,7 +168,7 @@ class Fetcher:
                 self.proxy_auth = "Basic " + base64.b64encode(token).decode()
         self._pool: dict[str, list[_Conn]] = {}
         self._lock = threading.Lock()
-        self._tls = ssl.create_default_context()
+        self._tls = tls_context or ssl.create_default_context()
 
     def close(self) -> None:
         with self._lock:

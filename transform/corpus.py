@@ -252,7 +252,7 @@ def _finish_post(db, rec: dict[str, Any], hosts: frozenset[str] = frozenset()) -
     if rec["kind"] == "post" and (not rec["published"] or len(rec["published"]) == 10 or not rec["authors"]
                                   or not (rec["categories"] or rec["tags"]) or not rec["excerpt"]):
         row = db.execute("SELECT json FROM feed_items WHERE url=? OR (post_id IS NOT NULL AND post_id=?) "
-                         "ORDER BY rank LIMIT 1", (rec["url"], rec["post_id"])).fetchone()
+                         "ORDER BY rank LIMIT 1", (rec["url"], int(rec["post_id"]) if rec["post_id"] else None)).fetchone()
         if row:
             item = json.loads(row[0])
             if (not rec["published"] or len(rec["published"]) == 10) and item.get("published"):
@@ -298,7 +298,8 @@ def _finish_tumblr(db, rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _listing_names(db, names: list[str], maybe: list[str]) -> list[str]:
-    out: list[str] = []
+    out: dict[str, None] = {}
+    uncertain = set(maybe)
     for url in names + maybe:
         target = resolve(db, url)
         if target:
@@ -309,13 +310,12 @@ def _listing_names(db, names: list[str], maybe: list[str]) -> list[str]:
             if row and row[0] == "page":
                 continue
             name = row[1] if row else url
-        elif url in maybe:
+        elif url in uncertain:
             continue
         else:
             name = url
-        if name not in out:
-            out.append(name)
-    return out
+        out.setdefault(name, None)
+    return list(out)
 
 
 def write_corpus(db, corpus: Path, warc_rejects: list[Reject]) -> MergeResult:

@@ -66,3 +66,23 @@ def document_kind(mime: str | None, url: str, body: bytes) -> str:
     if mime and ("xml" in mime):
         return "xml"
     return "other"
+
+
+# Documents a site serves beside its content, by XML root element or URL path: recognised so that
+# they are counted in the manifest's stats (`outcome.not_content.<kind>`) and not taken for bad input.
+NOT_CONTENT_ROOTS = {"oembed": "oembed", "rsd": "rsd", "manifest": "wlwmanifest",
+                     "opensearchdescription": "opensearch", "xsl:stylesheet": "xsl", "xsl:transform": "xsl"}
+NOT_CONTENT_PATHS = (("/wp-json/oembed/", "oembed"), ("/oembed", "oembed"), ("/wp-json/", "wp_rest_api"),
+                     ("/xmlrpc.php", "rsd"), ("wlwmanifest.xml", "wlwmanifest"), (".xsl", "xsl"),
+                     ("/osd.xml", "opensearch"))
+
+
+def not_content_kind(url: str, root: str | None = None) -> str | None:
+    """Which known non-content document this is (`oembed`, `rsd`, `wlwmanifest`, ...), or None."""
+    if root and root in NOT_CONTENT_ROOTS:
+        return NOT_CONTENT_ROOTS[root]
+    path = urlsplit(url).path.lower()
+    for marker, kind in NOT_CONTENT_PATHS:
+        if marker in path:
+            return kind
+    return None

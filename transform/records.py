@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "2.0.0"
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Post:
     kind: str
     platform: str
     site: str
-    post_id: int | None
+    post_id: str | None
     url: str
     canonical_url: str | None
     shortlink: str | None
@@ -119,6 +119,7 @@ class TumblrPost:
     platform: str
     blog: str
     post_id: str
+    authors: list[str]
     type: str | None
     url: str
     slug: str | None

@@ -41,26 +41,37 @@ def create(db: sqlite3.Connection) -> None:
 
 
 class Spill:
-    """Append-only writer for one worker's share of the records."""
+    """Append-only writer for one worker's share of the records; rows are written in batches."""
+
+    BATCH = 500
 
     def __init__(self, path: str):
         self.db = connect(path)
         create(self.db)
         self.stats: dict[str, int] = {}
+        self._rows: dict[str, list[tuple]] = {}
         self._pending = 0
 
     def add(self, table: str, *values: Any) -> None:
-        marks = ",".join("?" * len(values))
-        self.db.execute(f"INSERT INTO {table} VALUES ({marks})", values)
+        self._rows.setdefault(table, []).append(values)
         self._pending += 1
-        if self._pending >= 2000:
-            self.db.commit()
-            self._pending = 0
+        if self._pending >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in self._rows.items():
+            if rows:
+                marks = ",".join("?" * len(rows[0]))
+                self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        self._rows = {}
+        self._pending = 0
+        self.db.commit()
 
     def count(self, name: str, n: int = 1) -> None:
         self.stats[name] = self.stats.get(name, 0) + n
 
     def close(self) -> None:
+        self.flush()
         self.db.executemany("INSERT INTO stats VALUES (?, ?)", sorted(self.stats.items()))
         self.db.commit()
         self.db.close()

@@ -92,7 +92,7 @@ def handle(item: WarcItem, spill: Spill) -> None:
         spill.count(f"media.{media.kind}")
         return
     if kind == "other":
-        spill.count(f"outcome.not_content.{item.mime or 'unknown'}")
+        spill.count(f"outcome.not_content.{detect.not_content_kind(item.url) or item.mime or 'unknown'}")
         return
     result = _extract(kind, item)
     _store(result, item, spill)
@@ -129,6 +129,9 @@ def _extract(kind: str, item: WarcItem) -> Extracted:
         return wp_platform.extract_sitemap(item.body, url, cap)
     if root == "sitemapindex":
         return Extracted(skip="sitemap_index")
+    other = detect.not_content_kind(url, root)
+    if other:
+        return Extracted(skip=f"not_content.{other}")
     return Extracted(skip="unknown_xml")
 
 
@@ -176,5 +179,7 @@ def _store(result: Extracted, item: WarcItem, spill: Spill) -> None:
         if extra:
             detail += "; " + "; ".join(extra)
         _reject_item(spill, item, reason, detail)
+    elif reason.startswith("not_content."):
+        spill.count(f"outcome.{reason}")
     else:
         spill.count(f"outcome.skipped.{reason}")

@@ -31,6 +31,6 @@ class PageAnalysis:
     chain_prev: tuple[str, str] | None = None
     date_archives: list[str] = field(default_factory=list)
     listed_posts: list[str] = field(default_factory=list)
-    pagination_next: str | None = None
+    pagination_last: str | None = None
     last_page: tuple[str, int] | None = None
     sitemaps: list[str] = field(default_factory=list)

@@ -163,6 +163,8 @@ def analyse_html(tree, url: str, links: list[Link], settings: WordPressSettings)
             pages.append(int(lm.group(2)))
     if len(pages) > 1 or m:
         result.last_page = (f"{host}{base_path}", max(pages))
+        if max(pages) > pages[0]:
+            result.pagination_last = f"{urlsplit(url).scheme}://{host}{base_path}page/{max(pages)}/"
     return result
 
 

@@ -212,3 +212,28 @@ def test_urls_disallowed_by_robots_txt_are_recorded_and_never_requested(harveste
     refused = {l["url"] for l in lines if l["outcome"] == "robots"}
     assert refused and all("disallowed by robots.txt" in l["reason"] for l in lines if l["outcome"] == "robots")
     assert not refused & {r["url"] for r in harvested_requests}
+
+
+def test_every_listing_page_to_its_last_page_is_captured(harvested, truth):
+    from harvester.config import TRAP_RULES
+    from harvester.traps import rule_match
+
+    got = captured(harvested)
+    rules = frozenset(TRAP_RULES)
+    wanted = [u for u in truth["wordpress"]["urls"]
+              if not rule_match(u, rules) and "xmlrpc.php" not in u]
+    paged = [u for u in wanted if "/page/" in u]
+    assert len(paged) > 10
+    missing = [u for u in wanted if u not in got]
+    assert not missing, missing[:10]
+
+
+def test_every_tumblr_page_tag_archive_and_feed_is_captured(harvested, truth):
+    got = captured(harvested)
+    for blog in truth["tumblr"].values():
+        wanted = [u for u in blog["urls"] if "/api/read" not in u]
+        assert any("/page/" in u for u in wanted) and any(u.endswith("/rss") for u in wanted)
+        missing = [u for u in wanted if u not in got]
+        assert not missing, missing[:10]
+        api = [u for u in got if u.startswith(f"http://{blog['host']}/api/read?")]
+        assert api, "the API is read with start/num paging"

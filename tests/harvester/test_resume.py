@@ -79,3 +79,27 @@ def test_resume_after_kill_9_captures_what_an_uninterrupted_crawl_does(own_repli
     proc = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", *map(str, files)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+@pytest.mark.slow
+def test_ctrl_c_closes_every_warc_cleanly_and_resume_completes(own_replica, harvested, tmp_path):
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "wparchive", "harvest", str(TOML), "--out", str(out), "--proxy",
+           own_replica.proxy_url, "--set", "progress.mode=quiet"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while fetched_lines(out) < 200 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    assert "--resume" in proc.stderr.read()
+    assert not list((out / "harvest" / "warc").glob("*.open"))
+    files = sorted((out / "harvest" / "warc").glob("*.warc.gz"))
+    check = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", *map(str, files)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-2000:]
+    cfg = load_config(TOML, overrides=[f"network.proxy={own_replica.proxy_url}", "progress.mode=quiet"])
+    harvest(cfg, out, resume=True)
+    resumed = captured_counts(out)
+    assert set(resumed) == set(captured_counts(harvested))
+    assert [u for u, n in resumed.items() if n > 1] == []

@@ -51,3 +51,24 @@ def test_tumblr_views_merge_with_the_api_first_and_disagreements_kept():
     assert post.disagreements == {"note_count": {"api_xml": 7, "permalink": 9}}
     assert post.published == "2013-04-09T06:45:56+00:00" and "published" not in post.disagreements
     assert post.capture == CAP
+
+
+def test_a_day_on_the_page_and_a_timestamp_on_that_day_are_compatible_not_a_disagreement():
+    page = TumblrFragment("b", "2", "permalink", {"published": "2013-04-08", "type": "photo"})
+    rss = TumblrFragment("b", "2", "rss", {"published": "2013-04-08T13:44:08-04:00"})
+    post = merge_fragments("b", "2", [(page, CAP), (rss, CAP)])
+    assert post.published == "2013-04-08T13:44:08-04:00" and post.field_sources["published"] == "rss"
+    assert post.disagreements == {}
+    assert post.authors == ["b"] and post.post_id == "2"
+
+
+def test_timestamps_of_different_instants_or_a_day_far_off_are_disagreements():
+    api = TumblrFragment("b", "3", "api_xml", {"published": "2013-04-08T17:44:08+00:00"})
+    rss = TumblrFragment("b", "3", "rss", {"published": "2013-04-08T17:44:08-04:00"})
+    page = TumblrFragment("b", "3", "permalink", {"published": "2013-04-08"})
+    post = merge_fragments("b", "3", [(api, CAP), (rss, CAP), (page, CAP)])
+    assert set(post.disagreements["published"]) == {"api_xml", "permalink", "rss"}
+    same_instant = TumblrFragment("b", "3", "rss", {"published": "2013-04-08T13:44:08-04:00"})
+    far_day = TumblrFragment("b", "3", "permalink", {"published": "2013-04-12"})
+    assert merge_fragments("b", "3", [(api, CAP), (same_instant, CAP)]).disagreements == {}
+    assert "published" in merge_fragments("b", "3", [(api, CAP), (far_day, CAP)]).disagreements

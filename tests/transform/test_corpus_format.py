@@ -125,3 +125,32 @@ def test_cutting_a_warc_into_many_pieces_changes_nothing(wget_warc, wget_corpus,
     assert len(iterate.split_points(wget_warc, iterate.RANGE_BYTES)) > 10
     transform(tmp_path / "pieces", warcs=[wget_warc], workers=2)
     assert _corpus_bytes(tmp_path / "pieces" / "corpus") == _corpus_bytes(wget_corpus)
+
+
+def test_every_field_of_every_record_kind_is_described_in_schema_json(wget_corpus):
+    schema = json.loads((wget_corpus / "schema.json").read_text(encoding="utf-8"))
+    undescribed = []
+    for name, definition in schema["$defs"].items():
+        assert definition.get("description"), f"{name} has no description"
+        for field, prop in definition.get("properties", {}).items():
+            if not prop.get("description"):
+                undescribed.append(f"{name}.{field}")
+            for sub, subprop in prop.get("properties", {}).items():
+                if not subprop.get("description"):
+                    undescribed.append(f"{name}.{field}.{sub}")
+    assert not undescribed, undescribed
+
+
+def test_post_ids_are_strings_and_authors_exist_for_every_kind_so_one_query_spans_them(wget_corpus):
+    duckdb = pytest.importorskip("duckdb")
+    posts, tumblr = wget_corpus / "posts.jsonl", wget_corpus / "tumblr_posts.jsonl"
+    con = duckdb.connect()
+    rows = con.execute(
+        "SELECT kind, any_value(typeof(post_id)), count(*), count(*) FILTER (WHERE len(authors) > 0) FROM ("
+        f" SELECT kind, post_id, authors FROM read_json_auto('{posts}')"
+        f" UNION ALL SELECT kind, post_id, authors FROM read_json_auto('{tumblr}')"
+        ") GROUP BY kind ORDER BY kind").fetchall()
+    assert rows == [("post", "VARCHAR", 86, 86), ("tumblr_post", "VARCHAR", 63, 63)]
+    for name in ("posts.jsonl", "tumblr_posts.jsonl"):
+        for line in (wget_corpus / name).read_text(encoding="utf-8").splitlines():
+            assert isinstance(json.loads(line)["post_id"], str)

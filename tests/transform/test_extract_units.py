@@ -78,7 +78,7 @@ def test_real_wordpress_61_single_posts_match_what_wordpress_says(theme, name):
     result, url = _sample(theme, name)
     post = result.post
     t = truth[url]
-    assert post.kind == "post" and post.post_id == t["id"] and post.url == t["url"]
+    assert post.kind == "post" and post.post_id == str(t["id"]) and post.url == t["url"]
     assert post.title == t["title"]
     assert post.published == t["published"]
     assert post.authors == t["authors"]
@@ -115,3 +115,58 @@ def test_real_wordpress_61_feed_gives_gmt_dates_and_creators():
     assert result.listing.listing_type == "feed" and len(result.feed_items) == 10
     item = result.feed_items[0]
     assert item.published.endswith("+00:00") and item.authors and item.url.startswith("http://projektbesok.se/")
+
+
+@pytest.mark.parametrize("theme", ["twentytwentyone", "twentytwentythree"])
+@pytest.mark.parametrize("name", ["first-post.html", "last-post.html", "single-with-comments-and-image.html"])
+def test_modified_is_never_the_publication_date_read_from_a_published_updated_time(theme, name):
+    """tt1 prints one <time class="entry-date published updated"> holding the publication date,
+    edited or not; neither theme shows the modified date, so `modified` is null (or WordPress's)."""
+    truth = {p["url"]: p for p in json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))["posts"]}
+    result, url = _sample(theme, name)
+    html = (SAMPLES / theme / name).read_text(encoding="utf-8")
+    if theme == "twentytwentyone":
+        assert 'class="entry-date published updated"' in html
+    assert result.post.modified in (None, truth[url]["modified"])
+    assert result.post.modified is None
+
+
+def test_modified_comes_from_a_separate_updated_time_when_a_theme_prints_one():
+    page = (SAMPLES / "twentytwentyone" / "first-post.html").read_text(encoding="utf-8")
+    edited = page.replace('<time class="entry-date published updated" datetime="2012-05-29T08:00:00+02:00">',
+                          '<time class="entry-date published" datetime="2012-05-29T08:00:00+02:00">'
+                          '<time class="updated" datetime="2012-06-02T09:30:00+02:00">2 juni</time>', 1)
+    assert edited != page
+    url = json.loads((SAMPLES / "twentytwentyone" / "index.json").read_text(encoding="utf-8"))["first-post.html"]["url"]
+    post = extract_page(edited, url, CAP).post
+    assert post.published == "2012-05-29T08:00:00+02:00" and post.modified == "2012-06-02T09:30:00+02:00"
+
+
+def test_windows_1252_bytes_mixed_into_utf8_are_converted_not_the_whole_page_reread():
+    body = "<p>Östergötland</p>".encode("utf-8") + b"<p>\x93citat\x94 \x96 5 \x80</p>"
+    text, warnings = decode(body, "utf-8")
+    assert text == "<p>Östergötland</p><p>\u201ccitat\u201d \u2013 5 \u20ac</p>"
+    assert "windows-1252 bytes mixed in" in warnings[0]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"><p>Åre 5 €</p>'.encode("cp1252"), "Åre 5 €"),
+    ('<?xml version="1.0" encoding="windows-1252"?><p>Öland</p>'.encode("cp1252"), "Öland"),
+    (b"\xef\xbb\xbf<meta charset='iso-8859-1'><p>" + "Linköping".encode("utf-8") + b"</p>", "Linköping"),
+])
+def test_declared_charset_is_found_in_meta_xml_declaration_and_byte_order_mark(body, expected):
+    text, warnings = decode(body)
+    assert expected in text and warnings == []
+
+
+def test_tumblr_permalink_reads_its_own_post_block_not_another_post_on_the_page():
+    from transform.platforms.tumblr.extract import extract_html
+
+    other = ('<div class="post photo" id="post-47666516151"><img src="http://33.media.tumblr.com/aa/'
+             'tumblr_l355abc1_500.jpg"></div>')
+    own = ('<div class="post photo" id="post-46968053710"><a href="http://33.media.tumblr.com/bb/tumblr_myk355x1_1280.jpg">'
+           '<img src="http://33.media.tumblr.com/bb/tumblr_myk355x1_500.jpg"></a><div class="caption"><p>Här</p></div></div>')
+    page = f"<html><body class='permalink'><div id='posts'>{other}{own}</div></body></html>"
+    url = "http://besokholland.tumblr.com/post/46968053710/har"
+    (frag,) = extract_html(parse_html(page), url, CAP).tumblr
+    assert [p["best"] for p in frag.fields["photos"]] == ["http://33.media.tumblr.com/bb/tumblr_myk355x1_1280.jpg"]

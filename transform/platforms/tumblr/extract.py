@@ -277,6 +277,16 @@ def _first_el(scope, rules):
     return None
 
 
+def _own_block(root, pid: str):
+    """The element holding this post: the one with id `post-<pid>` when the theme marks it, so
+    another post shown on the same page (a reblog source, a neighbour) is never read instead."""
+    own = R.OWN_BLOCK(root, id=f"post-{pid}")
+    if own:
+        return own[0]
+    block = _first_el(root, R.POST_BLOCK)
+    return root if block is None else block
+
+
 def extract_html(root, url: str, capture: Capture) -> Extracted:
     """A Tumblr HTML page: a permalink page gives a fragment; index, tagged and archive pages a listing."""
     blog = blog_of(url)
@@ -291,20 +301,19 @@ def extract_html(root, url: str, capture: Capture) -> Extracted:
             ltype = "tumblr_index"
         else:
             return Extracted(skip="tumblr_page_of_no_known_kind")
-        names = []
+        found: dict[str, None] = {}
         host = (urlsplit(url).hostname or "").lower()
         for href in R.INDEX_POST_LINKS(root):
             u = _canon(absolutize(href, url))
-            if u and (urlsplit(u).hostname or "").lower() == host and R.POST_PATH.match(urlsplit(u).path) and u not in names:
-                names.append(u)
+            if u and (urlsplit(u).hostname or "").lower() == host and R.POST_PATH.match(urlsplit(u).path):
+                found.setdefault(u, None)
+        names = list(found)
         listing = Listing(kind="listing", url=url, site=host, listing_type=ltype, names=names, total=None,
                           capture=capture)
         return Extracted(listing=listing)
     pid = m.group(1)
     warnings: list[str] = []
-    block = _first_el(root, R.POST_BLOCK)
-    if block is None:
-        block = root
+    block = _own_block(root, pid)
     fields: dict = {"url": _canon(url)}
     if m.group(2):
         fields["slug"] = m.group(2)

@@ -20,14 +20,16 @@ FIELDS = ("type", "url", "slug", "published", "unix_timestamp", "tags", "note_co
 _STEM = re.compile(r"_(\d+)(sq)?(\.[a-z]+)$", re.I)
 
 
-def _same_day_within_one(value: str, reference: str) -> bool:
-    """A bare date (a theme shows the local day only) agrees with a timestamp within a day of it."""
-    if len(value) != 10 or value == reference:
-        return len(value) == 10 and value == reference
+def dates_agree(a: str, b: str) -> bool:
+    """Two dates of one post agree when they name the same instant, or when one is only a day
+    (a theme shows the blog's local date) and the other a timestamp within a day of it: the
+    coarser value is compatible, not a second opinion."""
+    if len(a) > 10 and len(b) > 10:
+        return sort_key(a) == sort_key(b)
     try:
-        return abs((date.fromisoformat(value) - date.fromisoformat(reference[:10])).days) <= 1
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days) <= (0 if len(a) == len(b) else 1)
     except ValueError:
-        return False
+        return a == b
 
 
 def _comparable(name: str, value: Any) -> Any:
@@ -65,11 +67,11 @@ def merge_fragments(blog: str, post_id: str, parts: Iterable[tuple[TumblrFragmen
             continue
         chosen[name] = seen[0][1]
         field_sources[name] = seen[0][0]
-        compared = seen
         if name == "published":
-            compared = [(s, v) for s, v in seen if not _same_day_within_one(v, seen[0][1])]
-            compared = [seen[0]] + [x for x in compared if x is not seen[0]]
-        if len({repr(_comparable(name, v)) for _, v in compared}) > 1:
+            differ = any(not dates_agree(a, b) for i, (_, a) in enumerate(seen) for _, b in seen[i + 1:])
+        else:
+            differ = len({repr(_comparable(name, v)) for _, v in seen}) > 1
+        if differ:
             disagreements[name] = {s: v for s, v in seen}
     if len(chosen.get("published") or "") == 10:
         full = [(src, v) for src, v in (
@@ -96,6 +98,7 @@ def merge_fragments(blog: str, post_id: str, parts: Iterable[tuple[TumblrFragmen
         platform="tumblr",
         blog=blog,
         post_id=str(post_id),
+        authors=[blog],
         type=chosen.get("type"),
         url=chosen.get("url") or f"http://{blog}.tumblr.com/post/{post_id}",
         slug=chosen.get("slug"),

@@ -11,6 +11,7 @@ POST_PATH = re.compile(r"^/post/(\d+)(?:/([^/?#]*))?")
 PHOTO_SIZE = re.compile(r"_(\d+)(sq)?\.(?:jpe?g|png|gif|webp)$", re.I)
 NOTES = re.compile(r"(\d[\d\s.,]*)\s*(?:notes?|anteckningar|anteckning)\b", re.I)
 
+OWN_BLOCK = X("//*[@id=$id]")
 POST_BLOCK = [X("//*[starts-with(@id, 'post-') and contains(concat(' ', normalize-space(@class), ' '), ' post ')]"),
               X("//article[contains(@class, 'post')]"),
               X("//*[contains(concat(' ', normalize-space(@class), ' '), ' post ')]"),

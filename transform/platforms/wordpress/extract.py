@@ -371,9 +371,10 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     if content is None or isinstance(content, str):
         content = None
         warnings.append("no entry content found")
-    content_html, clean_warnings = clean_fragment(content, url)
-    warnings.extend(clean_warnings)
     content_text = text_of(content)
+    media = _media(content, url, published)
+    links = _links(content, url, host)
+    names, maybe = _named_posts(content, url, host) if role == "page" else ([], [])
     comments, comment_warnings = _comments(root, url) if role == "post" else ([], [])
     warnings.extend(comment_warnings)
     excerpt = next((head[k] for k in R.META_DESCRIPTION if head.get(k)), None)
@@ -382,13 +383,16 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     if role == "post":
         previous = canonical(absolutize(_nav(root, head.get(R.PREV_REL), R.PREVIOUS, R.PREV_TEXT), url))
         next_ = canonical(absolutize(_nav(root, head.get(R.NEXT_REL), R.NEXT, R.NEXT_TEXT), url))
+    # Last use of the tree: cleaned in place, which spares a copy of the largest pages.
+    content_html, clean_warnings = clean_fragment(content, url, in_place=True)
+    warnings.extend(clean_warnings)
     pid_part = str(post_id) if post_id is not None else "url:" + record_url
     post = Post(
         id=f"wp:{host}:{pid_part}",
         kind=role,
         platform="wordpress",
         site=host,
-        post_id=post_id,
+        post_id=str(post_id) if post_id is not None else None,
         url=record_url,
         canonical_url=canon,
         shortlink=shortlink,
@@ -404,8 +408,8 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
         excerpt=norm_text(excerpt) or None,
         comments=comments,
         comment_count=len(comments),
-        media=_media(content, url, published),
-        links=_links(content, url, host),
+        media=media,
+        links=links,
         chain=Chain(previous=previous, next=next_),
         capture=capture,
         slug=_slug(record_url),
@@ -413,7 +417,6 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     )
     result = Extracted(post=post)
     if role == "page":
-        names, maybe = _named_posts(content, url, host)
         if names or maybe:
             slug = post.slug or str(post_id)
             result.listing = Listing(kind="listing", url=record_url, site=host, listing_type=f"page:{slug}",
@@ -425,29 +428,30 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
 def _named_posts(scope, base: str, host: str) -> tuple[list[str], list[str]]:
     if scope is None:
         return [], []
-    names: list[str] = []
-    maybe: list[str] = []
+    names: dict[str, None] = {}
+    maybe: dict[str, None] = {}
     for a in scope.iter("a"):
         href = canonical(absolutize(a.get("href"), base))
         if not href:
             continue
         verdict = looks_like_post(href, host)
-        if verdict and href not in names:
-            names.append(href)
-        elif verdict is None and href not in maybe:
-            maybe.append(href)
-    return names, maybe
+        if verdict:
+            names.setdefault(href, None)
+        elif verdict is None:
+            maybe.setdefault(href, None)
+    return list(names), list(maybe)
 
 
 def _listing(root, url: str, host: str, capture: Capture, listing_type: str) -> Extracted:
-    names: list[str] = []
+    found: dict[str, None] = {}
     for rule in R.LISTED_POSTS:
         for href in rule(root):
             u = canonical(absolutize(href, url))
-            if u and _host(u) == host and u not in names:
-                names.append(u)
-        if names:
+            if u and _host(u) == host:
+                found.setdefault(u, None)
+        if found:
             break
+    names = list(found)
     listing = Listing(kind="listing", url=canonical(url) or url, site=host, listing_type=listing_type,
                       names=names, total=None, capture=capture)
     if not names:
@@ -511,14 +515,15 @@ def extract_sitemap(body: bytes, url: str, capture: Capture) -> Extracted:
         return Extracted(skip="unparseable_sitemap")
     host = _host(url)
     locs = [t.strip() for t in root.xpath("//*[local-name()='url']/*[local-name()='loc']/text()")]
-    names: list[str] = []
+    found: dict[str, None] = {}
     maybe: list[str] = []
     for loc in locs:
         verdict = looks_like_post(loc, host)
-        if verdict and loc not in names:
-            names.append(loc)
+        if verdict:
+            found.setdefault(loc, None)
         elif verdict is None:
             maybe.append(loc)
+    names = list(found)
     listing = Listing(kind="listing", url=canonical(url) or url, site=host, listing_type="sitemap",
                       names=names, total=None, capture=capture)
     return Extracted(listing=listing, maybe_names=maybe)
