@@ -1,11 +1,12 @@
-"""The CDXJ index of the harvest's WARCs, exactly as `cdxj-indexer --sort --records ...` writes it.
+"""The CDXJ index of the harvest's WARCs, exactly as `cdxj-indexer --sort` writes it by default.
 
 The library is the reference implementation pywb and py-wacz use; generating with it (rather
 than re-implementing SURT and field rules) keeps our index line-for-line equal to theirs.
 
-Only records a replay tool may serve are indexed: our `metadata` records carry the page's own
-URL as WARC-Target-URI, and at the same timestamp "application/json" sorts before the page's
-MIME type, so pywb would answer a post's URL with the crawl metadata instead of the post.
+The default record selection indexes response, revisit, resource and metadata records except
+`application/warc-fields` metadata, which is how the harvester writes its crawl facts, so
+a page's URL replays the page, also from the raw WARCs, and other crawlers' WARCs index as
+pywb would index them.
 """
 from __future__ import annotations
 
@@ -26,16 +27,13 @@ def warc_files(warc_dir: Path) -> list[Path]:
     )
 
 
-REPLAY_RECORDS = "response,revisit,resource"
-
-
 def write_cdxj(warcs: list[Path], dest: Path) -> int:
-    """Index every response, revisit and resource record, SURT-sorted; return the line count."""
+    """Index the records cdxj-indexer indexes by default, SURT-sorted; return the line count."""
     if not warcs:
         raise PackageError("no closed WARC files to index; run `wparchive harvest` (or --resume) first")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".tmp")
-    indexer = CDXJIndexer(str(tmp), [str(p) for p in warcs], sort=True, records=REPLAY_RECORDS)
+    indexer = CDXJIndexer(str(tmp), [str(p) for p in warcs], sort=True)
     indexer.process_all()
     os.replace(tmp, dest)
     with open(dest, "rb") as fh:

@@ -3,9 +3,9 @@
 Public API (docs/architecture.md): `load_config(path, overrides=[...])`, `harvest(cfg, out_dir,
 resume=False) -> HarvestResult`, `HarvestError`, `ConfigError`.
 """
-from harvester.config import HarvestConfig, load_config
+from harvester.config import HarvestConfig, load_config, resume_config
 from harvester.crawler import HarvestResult, harvest
-from harvester.errors import ConfigError, FetchError, HarvestError, StateError
+from harvester.errors import ConfigError, FetchError, HarvestError, NothingCaptured, StateError
 
 __all__ = ["load_config", "harvest", "HarvestConfig", "HarvestResult", "HarvestError", "ConfigError",
-           "FetchError", "StateError"]
+           "FetchError", "NothingCaptured", "StateError", "resume_config"]

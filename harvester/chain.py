@@ -218,6 +218,39 @@ class Chain:
             self.s["phase"] = "fallback"
             self.save(db)
 
+    def reopen(self, db, retried: set[str]) -> None:
+        """Resume is retrying URLs: a chain that stopped at one of them goes back to walk (or find) from there.
+
+        Hops and breaks recorded after that point (bridges past the failure) are dropped; the pages
+        they named get fresh metadata records when the walk reaches them again.
+        """
+        s = self.s
+        if s.get("phase") == "off" or not retried:
+            return
+        if s.get("start") is None or s.get("start_found_by") == "earliest-captured":
+            if {s.get("probe"), s.get("verify")} & retried or s.get("start_found_by") == "earliest-captured":
+                if s.get("phase") not in ("finding", "walking") or s.get("start_found_by") == "earliest-captured":
+                    db.execute("DELETE FROM hops")
+                    db.execute("DELETE FROM breaks")
+                    s.update(phase="finding", position=0, cursor=None, start=None, start_found_by=None,
+                             break_reason=None)
+                    if s.get("probe") not in retried and s.get("verify") not in retried:
+                        s.update(probe=None, verify=None, mode=(self.h.cfg.wordpress.auto_strategy or
+                                                                ("previous-links",))[0])
+                    self.save(db)
+            return
+        failed = [(p, f) for p, f in db.execute("SELECT after_position, from_url FROM breaks ORDER BY after_position")
+                  if f in retried]
+        if s.get("phase") in ("ended", "done") and s.get("cursor") in retried and s.get("break_reason") != "missing-link":
+            failed.append((self.position, s["cursor"]))
+        if not failed:
+            return
+        position, cursor = min(failed)
+        db.execute("DELETE FROM hops WHERE position > ?", (position,))
+        db.execute("DELETE FROM breaks WHERE after_position >= ?", (position,))
+        s.update(phase="walking", position=position, cursor=cursor, break_reason=None)
+        self.save(db)
+
     def _late_metadata(self, db, url: str) -> None:
         """A hop learnt after its page was captured gets its own metadata record (Concurrent-To the response)."""
         row = db.execute("SELECT f.record_id, f.date, u.via, u.discovered_by, u.depth FROM fetches f "
@@ -227,8 +260,9 @@ class Chain:
             return
         from datetime import datetime
         writer = self.h.writer
-        body = {"via": row[2], "discovered_by": row[3], "depth": row[4], "outlinks": [],
-                "chain_hop": {"position": hop[0], "from": hop[1], "to": hop[2], "found_by": hop[3]}}
+        from harvester.metadata import CaptureMetadata
+        body = CaptureMetadata(row[2], row[3], row[4], (),
+                               {"position": hop[0], "from": hop[1], "to": hop[2], "found_by": hop[3]})
         ref = writer.write_metadata(url, row[0], body, datetime.strptime(row[1], "%Y-%m-%dT%H:%M:%SZ"))
         writer.flush()
         db.execute("UPDATE warc_files SET good_size=? WHERE name=?", (writer.size(), ref.warc_file))

@@ -316,14 +316,8 @@ def load_config(path: str | os.PathLike[str] | None, overrides: list[str] | tupl
     data: dict[str, Any] = {}
     source = ""
     if path is not None:
-        p = Path(path)
-        source = str(p)
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"config file not found: {p}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{p} is not valid TOML: {exc}") from None
+        source = str(Path(path))
+        data = _read_toml(path)
     for text in overrides:
         section, key, value = parse_override(text)
         data.setdefault(section, {})
@@ -331,6 +325,47 @@ def load_config(path: str | os.PathLike[str] | None, overrides: list[str] | tupl
             raise ConfigError(f"[{section}] must be a table")
         data[section][key] = value
     return build_config(data, source=source)
+
+
+def _read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    p = Path(path)
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {p}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p} is not valid TOML: {exc}") from None
+
+
+def _flat(cfg: HarvestConfig) -> dict[str, Any]:
+    return {f"{section}.{key}": value for section, values in cfg.to_dict().items() for key, value in values.items()}
+
+
+def resume_config(stored: str | os.PathLike[str], path: str | os.PathLike[str] | None,
+                  overrides: list[str] | tuple[str, ...] = ()) -> tuple[HarvestConfig, list[str]]:
+    """The settings of a resumed harvest and what changed: the stored run's, then what the user gives now.
+
+    The config file's keys apply where they differ from the stored value, except empty strings, which
+    mean "not set" (e.g. `proxy = ""`); `--set`/`--proxy` overrides always apply. Returns the config and
+    one line per changed setting.
+    """
+    base = _read_toml(stored)
+    before = build_config(base, source=str(stored))
+    data = {section: dict(values) for section, values in base.items() if isinstance(values, dict)}
+    given = _read_toml(path) if path is not None else {}
+    for section, values in given.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"[{section}] must be a table")
+        for key, value in values.items():
+            if value != "":
+                data.setdefault(section, {})[key] = value
+    for text in overrides:
+        section, key, value = parse_override(text)
+        data.setdefault(section, {})[key] = value
+    cfg = build_config(data, source=str(path or stored))
+    old, new = _flat(before), _flat(cfg)
+    changes = [f"{key}: {old.get(key)!r} (stored) -> {new[key]!r}" for key in sorted(new) if old.get(key) != new[key]]
+    return cfg, changes
 
 
 def effective_proxy(cfg: HarvestConfig) -> str:

@@ -6,6 +6,7 @@ any point leaves a WARC tail the state does not claim; resume cuts it off and fe
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -19,9 +20,10 @@ from urllib.parse import urlsplit
 
 from harvester import chain as chainmod
 from harvester.config import HarvestConfig, dump_toml, effective_proxy
-from harvester.errors import FetchError, StateError
+from harvester.errors import FetchError, NothingCaptured, StateError
 from harvester.fetch import Exchange, Fetcher
 from harvester.links import css_links, html_links, parse_html, parse_xml, xml_links
+from harvester.metadata import CaptureMetadata
 from harvester.platforms import tumblr, wordpress
 from harvester.platforms.base import PRIORITY_LISTING, Link, PageAnalysis
 from harvester.politeness import Scheduler, Task
@@ -468,8 +470,7 @@ class Harvester:
         hop = self.chain.hop_for(url, analysis)
         resp_ref, _ = writer.write_exchange(ex, revisit_of=revisit_of)
         outlinks = sorted({l.url for l in links})
-        meta = {"via": entry.via, "discovered_by": entry.discovered_by, "depth": entry.depth,
-                "outlinks": outlinks, "chain_hop": hop}
+        meta = CaptureMetadata(entry.via, entry.discovered_by, entry.depth, tuple(outlinks), hop)
         writer.write_metadata(url, resp_ref.record_id, meta, ex.date)
         writer.flush()
         log: list[dict] = []
@@ -537,7 +538,7 @@ class Harvester:
     def run(self) -> HarvestResult:
         cfg = self.cfg
         self.recover()
-        (self.hdir / "config.toml").write_text(dump_toml(cfg.redacted()), encoding="utf-8")
+        (self.hdir / "config.toml").write_text(dump_toml(self.stored_config().redacted()), encoding="utf-8")
         self.writer = RotatingWarcWriter(self.warc_dir, cfg.warc_prefix, cfg.warc.max_size, self.warcinfo(),
                                          next_serial=self.next_serial(), on_open=self._on_open,
                                          on_close=self._on_close)
@@ -545,6 +546,7 @@ class Harvester:
             self.seed()
         else:
             self.chain.load()
+            self.retry_failures()
             self.restore_robots()
             for entry in self.state.entries("queued"):
                 self.sched.push(entry)
@@ -575,9 +577,72 @@ class Harvester:
             self.fetcher.close()
         summary = self.write_summary()
         self.log_fh.close()
+        cause = self.nothing_captured_cause(summary)
         self.state.close()
+        if cause:
+            raise NothingCaptured(cause, str(self.out))
         return HarvestResult(self.out, summary, summary["counters"], summary["skips"], summary["chain"],
                              summary["warc_files"])
+
+    def stored_config(self) -> HarvestConfig:
+        """The settings as used, with the proxy in force even when it came from http_proxy (resume keeps it)."""
+        if self.cfg.network.proxy or not self.proxy:
+            return self.cfg
+        return self.cfg.replace(network=dataclasses.replace(self.cfg.network, proxy=self.proxy))
+
+    def retry_failures(self) -> int:
+        """On resume, queue again every URL whose last attempt may pass now: network errors, HTTP 5xx and 429.
+
+        A host whose robots.txt could not be fetched is asked again, and what that verdict skipped
+        is queued again; the chain goes back to the first hop that failed this way.
+        """
+        statuses = tuple(sorted(RETRY_STATUSES))
+        marks = ",".join("?" * len(statuses))
+        with self.commit_lock:
+            with self.state.transaction() as db:
+                bad_hosts = {urlsplit(url).netloc for (url,) in db.execute(
+                    "SELECT url FROM urls WHERE discovered_by='robots' AND ((status='failed' AND outcome='network_error')"
+                    f" OR url IN (SELECT url FROM fetches WHERE status IN ({marks})))", statuses)}
+                for host in bad_hosts:
+                    db.execute("DELETE FROM hosts WHERE host=?", (host,))
+                rows = db.execute(
+                    "SELECT url FROM urls WHERE COALESCE(discovered_by, '') != 'robots' AND ("
+                    "(status='failed' AND outcome='network_error') OR (status='skipped' AND outcome='robots')"
+                    f" OR (status='done' AND url IN (SELECT url FROM fetches WHERE status IN ({marks}))))",
+                    statuses).fetchall()
+                urls = [u for (u,) in rows
+                        if not (self.state_outcome(db, u) == "robots" and urlsplit(u).netloc not in bad_hosts)]
+                for url in urls:
+                    db.execute("UPDATE urls SET status='queued', outcome=NULL, reason=NULL WHERE url=?", (url,))
+                self.chain.reopen(db, set(urls))
+        if urls:
+            self.emit(self.log_line(None, "resume", reason=f"retrying {len(urls)} URL(s) whose last attempt failed "
+                                    "(network error, HTTP 5xx or 429)"))
+            self.progress.note(f"resume: retrying {len(urls)} URL(s) whose last attempt failed "
+                               "(network error, HTTP 5xx or 429)")
+        return len(urls)
+
+    @staticmethod
+    def state_outcome(db, url: str) -> str | None:
+        row = db.execute("SELECT outcome FROM urls WHERE url=?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def nothing_captured_cause(self, summary: dict[str, Any]) -> str | None:
+        """Why a harvest captured nothing (the most common failure, in words), or None if it captured something."""
+        if summary["counters"].get("responses", 0) or self.limit_hit:
+            return None
+        failures = self.state.q("SELECT url, reason FROM urls WHERE status='failed' AND reason IS NOT NULL ORDER BY id")
+        if not failures:
+            skipped = self.state.q("SELECT outcome, COUNT(*) FROM urls WHERE status='skipped' GROUP BY outcome "
+                                   "ORDER BY COUNT(*) DESC, outcome")
+            if skipped:
+                return "every URL was skipped (" + ", ".join(f"{n} {o}" for o, n in skipped) + ")"
+            return "no seed URL was in scope"
+        causes: dict[str, list[str]] = {}
+        for url, reason in failures:
+            causes.setdefault(reason.removeprefix(f"{url}: "), []).append(url)
+        why, urls = max(causes.items(), key=lambda item: len(item[1]))
+        return f"{why} ({len(urls)} URL(s) failed this way, e.g. {urls[0]})"
 
     def write_summary(self) -> dict[str, Any]:
         with self.state.transaction() as db:

@@ -33,3 +33,12 @@ class ResponseTooLarge(FetchError):
 
 class StateError(HarvestError):
     """The crawl state or output folder cannot be used as asked (e.g. not empty without --resume)."""
+
+
+class NothingCaptured(HarvestError):
+    """The harvest ended without a single response; `cause` names why (the first failure's reason)."""
+
+    def __init__(self, cause: str, out_dir: str = ""):
+        self.cause = cause
+        self.out_dir = out_dir
+        super().__init__(f"nothing was captured: {cause}")

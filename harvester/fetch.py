@@ -179,7 +179,12 @@ class Fetcher:
 
     def _connect(self, scheme: str, host: str, port: int) -> _Conn:
         addr = self.proxy or (host, port)
-        sock = socket.create_connection(addr, timeout=self.timeout)
+        try:
+            sock = socket.create_connection(addr, timeout=self.timeout)
+        except OSError as exc:
+            why = exc.strerror or str(exc) or "timed out"
+            what = f"the proxy {addr[0]}:{addr[1]}" if self.proxy else f"{host}:{port}"
+            raise OSError(f"could not connect to {what} ({why})") from None
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if scheme != "https":
             return _Conn(sock)
@@ -247,7 +252,8 @@ class Fetcher:
                     default_port = 443 if parts.scheme == "https" else 80
                     conn = self._connect(parts.scheme, parts.hostname or "", parts.port or default_port)
                 except OSError as exc:
-                    raise FetchError(f"cannot connect: {exc}", url) from None
+                    raise FetchError(str(exc) if str(exc).startswith("could not connect") else f"could not connect: {exc}",
+                                     url) from None
             try:
                 return self._exchange(conn, key, url, method, sent, recorded, parse)
             except _StaleConnection:

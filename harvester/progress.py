@@ -15,6 +15,14 @@ def _human(n: float) -> str:
     return f"{n:.1f} TB"
 
 
+def chain_words(chain: dict[str, Any]) -> str:
+    """The chain in the final line, without leaking a missing start as 'None'."""
+    if not chain.get("start"):
+        return "no chain (its first post was not found)" if chain.get("phase") not in (None, "off") else "no chain"
+    breaks = len(chain.get("breaks", []))
+    return f"chain of {chain.get('length', 0)} posts from {chain['start']} ({breaks} break{'s' if breaks != 1 else ''})"
+
+
 class Progress:
     def __init__(self, mode: str = "auto", interval: float = 5.0, stream=None):
         self.stream = stream or sys.stderr
@@ -61,6 +69,10 @@ class Progress:
             print(f"wparchive harvest: {line['outcome']}: {line.get('url')}: {line.get('reason')}",
                   file=self.stream, flush=True)
 
+    def note(self, message: str) -> None:
+        if self.mode != "quiet":
+            print(f"wparchive harvest: {message}", file=self.stream, flush=True)
+
     def stop(self) -> None:
         if self._bar is not None:
             self._bar.stop()
@@ -71,8 +83,11 @@ class Progress:
             return
         c = summary["counters"]
         chain = summary["chain"]
+        if not c.get("responses", 0):
+            print(f"wparchive harvest: stopped: no response captured, {c.get('requests', 0)} request(s) failed; "
+                  f"{len(summary['warc_files'])} WARC file(s)", file=self.stream, flush=True)
+            return
         print(f"wparchive harvest: done: {c.get('responses', 0)} responses, {c.get('requests', 0)} requests, "
               f"{_human(c.get('bytes', 0))}, {c.get('errors', 0)} errors, {c.get('retries', 0)} retries; "
-              f"chain {chain.get('length', 0)} posts from {chain.get('start')} "
-              f"({len(chain.get('breaks', []))} breaks); skipped {sum(summary['skips'].values())}; "
+              f"{chain_words(chain)}; skipped {sum(summary['skips'].values())}; "
               f"{len(summary['warc_files'])} WARC file(s)", file=self.stream, flush=True)

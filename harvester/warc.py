@@ -21,6 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from harvester.fetch import Exchange, sha1_b32
+from harvester.metadata import CONTENT_TYPE as METADATA_CONTENT_TYPE, CaptureMetadata, to_warc_fields
 from harvester.urls import safe_name
 
 PAYLOAD_DIGEST_POLICY = (
@@ -152,13 +153,14 @@ class RotatingWarcWriter:
         req_ref = self._write(request)
         return resp_ref, req_ref
 
-    def write_metadata(self, url: str, concurrent_to: str, body: dict[str, Any], date: datetime) -> RecordRef:
-        data = json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    def write_metadata(self, url: str, concurrent_to: str, meta: CaptureMetadata, date: datetime) -> RecordRef:
+        """A `metadata` record (application/warc-fields) WARC-Concurrent-To the capture it describes."""
+        data = to_warc_fields(meta)
         headers = {"WARC-Date": warc_date(date), "WARC-Concurrent-To": concurrent_to,
                    "WARC-Block-Digest": sha1_b32(hashlib.sha1(data))}
         record = self._writer_or_open().create_warc_record(url, "metadata", payload=io.BytesIO(data),
                                                            length=len(data),
-                                                           warc_content_type="application/json",
+                                                           warc_content_type=METADATA_CONTENT_TYPE,
                                                            warc_headers_dict=headers)
         return self._write(record)
 

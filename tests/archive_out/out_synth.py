@@ -108,10 +108,9 @@ def _write_warc(path: Path, resources: list[tuple[str, str, bytes, int]]) -> Non
             req = writer.create_warc_record(url, "request", http_headers=req_http,
                                             warc_headers_dict={"WARC-Date": WHEN})
             req.rec_headers.add_header("WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID"))
-            meta_body = json.dumps({"via": None, "discovered_by": "seed", "depth": 0, "outlinks": [],
-                                    "chain_hop": None}).encode("utf-8")
+            meta_body = b"wparchive-discovered-by: seed\r\nwparchive-depth: 0\r\n"
             meta = writer.create_warc_record(url, "metadata", payload=io.BytesIO(meta_body),
-                                             warc_content_type="application/json",
+                                             warc_content_type="application/warc-fields",
                                              warc_headers_dict={"WARC-Date": WHEN})
             meta.rec_headers.add_header("WARC-Concurrent-To", resp.rec_headers.get_header("WARC-Record-ID"))
             writer.write_record(resp)

@@ -1,6 +1,7 @@
 """The WACZ replays in pywb, and `wparchive demo` works end to end in a subprocess."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -40,15 +41,13 @@ def warc_payload(warc_dir: Path, entry: dict) -> bytes:
         return record.content_stream().read()
 
 
-@pytest.fixture
-def wayback(pipeline, tmp_path):
-    out = pipeline[0]
-    root = tmp_path / "pywb"
+@contextlib.contextmanager
+def wayback_of(root: Path, sources: list[Path], *add_options: str):
+    """pywb's `wb-manager init/add` of the given files into collection `besok`, served by `wayback`."""
     root.mkdir()
     init = subprocess.run([venv_tool("wb-manager"), "init", "besok"], cwd=root, capture_output=True, text=True, timeout=120)
     assert init.returncode == 0, init.stderr
-    wacz = next((out / "package").glob("*.wacz"))
-    add = subprocess.run([venv_tool("wb-manager"), "add", "--unpack-wacz", "besok", str(wacz)], cwd=root,
+    add = subprocess.run([venv_tool("wb-manager"), "add", *add_options, "besok", *map(str, sources)], cwd=root,
                          capture_output=True, text=True, timeout=300)
     assert add.returncode == 0, add.stderr
     port = free_port()
@@ -67,13 +66,21 @@ def wayback(pipeline, tmp_path):
                 time.sleep(0.2)
         else:
             pytest.fail("pywb's wayback did not start: " + proc.stdout.read1(4000).decode(errors="replace"))
-        yield base, session, out
+        yield base, session
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture
+def wayback(pipeline, tmp_path):
+    out = pipeline[0]
+    wacz = next((out / "package").glob("*.wacz"))
+    with wayback_of(tmp_path / "pywb", [wacz], "--unpack-wacz") as (base, session):
+        yield base, session, out
 
 
 def test_pywb_replays_a_post_its_image_and_a_tumblr_photo_byte_for_byte(wayback, pipeline):
@@ -117,3 +124,31 @@ def test_demo_refuses_a_folder_that_is_not_empty(tmp_path):
     proc = subprocess.run([venv_tool("wparchive"), "demo", str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "not empty" in proc.stderr
     assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_pywb_replays_a_post_from_the_raw_warcs_not_its_crawl_metadata(pipeline, tmp_path):
+    out, truth = pipeline[0], pipeline[3]
+    post = truth["wordpress"]["posts"][0]
+    warcs = sorted((out / "harvest" / "warc").glob("*.warc.gz"))
+    ts, entry = cdxj_entry(out / "package" / "index.cdxj", post["url"])
+    with wayback_of(tmp_path / "pywb-raw", warcs) as (base, session):
+        replayed = session.get(f"{base}/besok/{ts}id_/{post['url']}", timeout=30)
+        assert replayed.status_code == 200
+        assert replayed.headers["Content-Type"].startswith("text/html")
+        assert replayed.content == warc_payload(out / "harvest" / "warc", entry)
+        page = session.get(f"{base}/besok/{ts}mp_/{post['url']}", timeout=30)
+        assert page.status_code == 200 and post["title"] in page.text and "<html" in page.text.lower()
+
+
+def test_index_of_a_real_harvest_equals_plain_cdxj_indexer_and_names_no_metadata(pipeline):
+    out = pipeline[0]
+    cli = subprocess.run([venv_tool("cdxj-indexer"), "--sort", str(out / "harvest" / "warc")],
+                         capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 0, cli.stderr
+    ours = (out / "package" / "index.cdxj").read_text(encoding="utf-8").splitlines()
+    assert ours == cli.stdout.splitlines()
+    replayable = 0
+    for path in sorted((out / "harvest" / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            replayable += sum(1 for rec in ArchiveIterator(fh) if rec.rec_type in ("response", "revisit"))
+    assert len(ours) == replayable, "one line per response and revisit; crawl metadata is not indexed"

@@ -8,6 +8,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from harvester import harvest, load_config
+from harvester.metadata import from_warc_fields
 
 TOML = Path(__file__).resolve().parents[2] / "replica" / "harvest.toml"
 
@@ -28,9 +29,9 @@ def chain_metadata(out: Path) -> dict[str, dict]:
         with open(path, "rb") as fh:
             for rec in ArchiveIterator(fh):
                 if rec.rec_type == "metadata":
-                    body = json.loads(rec.content_stream().read())
-                    if body["chain_hop"]:
-                        hops[rec.rec_headers.get_header("WARC-Target-URI")] = body["chain_hop"]
+                    body = from_warc_fields(rec.content_stream().read())
+                    if body.chain_hop:
+                        hops[rec.rec_headers.get_header("WARC-Target-URI")] = body.chain_hop
     return hops
 
 

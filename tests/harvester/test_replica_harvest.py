@@ -14,6 +14,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 
+from harvester.metadata import from_warc_fields
 
 
 def warcs(out: Path) -> list[Path]:
@@ -90,13 +91,25 @@ def test_every_post_metadata_record_carries_its_chain_hop(harvested, truth):
     hops = {}
     for _, rec in records(harvested):
         if rec.rec_type == "metadata":
-            body = json.loads(rec.content_stream().read())
-            if body["chain_hop"]:
-                hops[rec.rec_headers.get_header("WARC-Target-URI")] = body["chain_hop"]
+            body = from_warc_fields(rec.content_stream().read())
+            if body.chain_hop:
+                hops[rec.rec_headers.get_header("WARC-Target-URI")] = body.chain_hop
     order = truth["wordpress"]["chain"]
     assert [hops[u]["position"] for u in order] == list(range(1, len(order) + 1))
     assert hops[order[0]]["from"] is None
     assert all(hops[order[i]]["from"] == order[i - 1] for i in range(1, len(order)))
+
+
+def test_metadata_records_are_warc_fields_that_pywb_and_cdxj_indexer_leave_out(harvested):
+    metas = [rec for _, rec in records(harvested) if rec.rec_type == "metadata"]
+    assert metas and {r.rec_headers.get_header("Content-Type") for r in metas} == {"application/warc-fields"}
+    fields = from_warc_fields(metas[0].content_stream().read())
+    assert fields.discovered_by and fields.outlinks
+    index = subprocess.run([str(Path(sys.executable).with_name("cdxj-indexer")), "--sort",
+                            *map(str, warcs(harvested))], capture_output=True, text=True, timeout=300)
+    assert index.returncode == 0, index.stderr
+    replayable = sum(1 for _, rec in records(harvested) if rec.rec_type in ("response", "revisit"))
+    assert len(index.stdout.splitlines()) == replayable
 
 
 def test_drafts_are_never_requested_and_no_host_outside_scope_is_asked(harvested_requests, truth, summary):

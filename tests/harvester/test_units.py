@@ -13,6 +13,7 @@ from harvester import ConfigError, load_config
 from harvester.config import WordPressSettings, parse_override
 from harvester.fetch import Fetcher, decode_content
 from harvester.links import parse_html, parse_xml
+from harvester.metadata import CaptureMetadata, from_warc_fields, parse_fields, to_warc_fields
 from harvester.platforms import tumblr, wordpress
 from harvester.traps import TrapFilter, rule_match
 from harvester.config import TrapSettings, TRAP_RULES
@@ -237,3 +238,22 @@ def test_retry_after_accepts_seconds_and_http_dates():
     assert retry_after_seconds("3") == 3.0
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     assert retry_after_seconds("soon") is None
+
+
+# metadata records --------------------------------------------------------------------------------
+def test_metadata_is_one_named_field_per_line_and_reads_back():
+    hop = {"position": 2, "from": "http://a.se/2012/01/01/x/", "to": "http://a.se/2012/01/02/y/",
+           "found_by": "nav-rel-next"}
+    meta = CaptureMetadata("http://a.se/", "chain:nav-rel-next", 3,
+                           ("http://a.se/b/", "http://a.se/a/\r\nx-injected: 1"), hop)
+    block = to_warc_fields(meta)
+    lines = block.decode("utf-8").split("\r\n")
+    assert lines[:3] == ["via: http://a.se/", "wparchive-discovered-by: chain:nav-rel-next", "wparchive-depth: 3"]
+    assert [n for n, _ in parse_fields(block)].count("outlink") == 2
+    assert "x-injected" not in [n for n, _ in parse_fields(block)]
+    assert lines[-2].startswith("wparchive-chain-hop: {") and lines[-1] == ""
+    back = from_warc_fields(block)
+    assert back.chain_hop == hop and back.via == "http://a.se/" and back.depth == 3
+    assert back.outlinks[0] == "http://a.se/a/"
+    plain = from_warc_fields(to_warc_fields(CaptureMetadata(None, "seed", 0)))
+    assert plain.via is None and plain.chain_hop is None and plain.outlinks == ()
