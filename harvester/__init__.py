@@ -3,9 +3,9 @@
 Public API (docs/architecture.md): `load_config(path, overrides=[...])`, `harvest(cfg, out_dir,
 resume=False) -> HarvestResult`, `HarvestError`, `ConfigError`.
 """
-from harvester.config import HarvestConfig, load_config, resume_config
+from harvester.config import HarvestConfig, config_for, load_config, resume_config
 from harvester.crawler import HarvestResult, harvest
 from harvester.errors import ConfigError, FetchError, HarvestError, NothingCaptured, StateError
 
 __all__ = ["load_config", "harvest", "HarvestConfig", "HarvestResult", "HarvestError", "ConfigError",
-           "FetchError", "NothingCaptured", "StateError", "resume_config"]
+           "FetchError", "NothingCaptured", "StateError", "config_for", "resume_config"]

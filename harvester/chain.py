@@ -227,17 +227,19 @@ class Chain:
         s = self.s
         if s.get("phase") == "off" or not retried:
             return
-        if s.get("start") is None or s.get("start_found_by") == "earliest-captured":
-            if {s.get("probe"), s.get("verify")} & retried or s.get("start_found_by") == "earliest-captured":
-                if s.get("phase") not in ("finding", "walking") or s.get("start_found_by") == "earliest-captured":
-                    db.execute("DELETE FROM hops")
-                    db.execute("DELETE FROM breaks")
-                    s.update(phase="finding", position=0, cursor=None, start=None, start_found_by=None,
-                             break_reason=None)
-                    if s.get("probe") not in retried and s.get("verify") not in retried:
-                        s.update(probe=None, verify=None, mode=(self.h.cfg.wordpress.auto_strategy or
-                                                                ("previous-links",))[0])
-                    self.save(db)
+        fallback = s.get("start_found_by") == "earliest-captured"
+        if s.get("start") is None or fallback:
+            if s.get("phase") == "finding":
+                return
+            db.execute("DELETE FROM hops")
+            db.execute("DELETE FROM breaks")
+            if not {s.get("probe"), s.get("verify")} & retried:
+                wp = self.h.cfg.wordpress
+                from harvester.urls import normalize
+                s.update(probe=None, verify=normalize(wp.chain_start) if wp.chain_start != "auto" else None,
+                         mode="given" if wp.chain_start != "auto" else (wp.auto_strategy or ("previous-links",))[0])
+            s.update(phase="finding", position=0, cursor=None, start=None, start_found_by=None, break_reason=None)
+            self.save(db)
             return
         failed = [(p, f) for p, f in db.execute("SELECT after_position, from_url FROM breaks ORDER BY after_position")
                   if f in retried]

@@ -18,7 +18,7 @@ from harvester.errors import ConfigError
 
 TRAP_RULES = (
     "calendar", "replytocom", "share", "like_comment", "login_admin", "search", "amp", "feed_fanout",
-    "attachment", "event_calendar", "preview", "session_id", "query_explosion", "page_beyond_last",
+    "attachment", "event_calendar", "preview", "session_id", "oembed", "query_explosion", "page_beyond_last",
 )
 
 
@@ -45,6 +45,7 @@ class WordPressSettings:
     )
     post_pattern: str = r"^/\d{4}/\d{2}/\d{2}/[^/]+/?$"
     listings: tuple[str, ...] = ()
+    menu_listings: bool = True
     sitemaps: bool = True
     feeds: bool = True
     shortlinks: bool = True
@@ -363,9 +364,19 @@ def resume_config(stored: str | os.PathLike[str], path: str | os.PathLike[str] |
         section, key, value = parse_override(text)
         data.setdefault(section, {})[key] = value
     cfg = build_config(data, source=str(path or stored))
-    old, new = _flat(before), _flat(cfg)
+    old, new = _flat(before.redacted()), _flat(cfg.redacted())
     changes = [f"{key}: {old.get(key)!r} (stored) -> {new[key]!r}" for key in sorted(new) if old.get(key) != new[key]]
     return cfg, changes
+
+
+def config_for(out_dir: str | os.PathLike[str], path: str | os.PathLike[str] | None,
+               overrides: list[str] | tuple[str, ...] = (), resume: bool = False) -> tuple[HarvestConfig, list[str] | None]:
+    """The config a (resumed) harvest into OUT uses: `resume_config` when OUT/harvest/config.toml exists and
+    `resume` is set, else `load_config`. The second item lists changed settings, or None if nothing was stored."""
+    stored = Path(out_dir) / "harvest" / "config.toml"
+    if resume and stored.is_file():
+        return resume_config(stored, path, overrides)
+    return load_config(path, overrides), None
 
 
 def effective_proxy(cfg: HarvestConfig) -> str:

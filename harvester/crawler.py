@@ -164,6 +164,8 @@ class Harvester:
                 db.execute("UPDATE warc_files SET good_size=? WHERE name=?", (size, name))
             os.replace(open_path, self.warc_dir / name)
             self._on_close(name)
+        with self.state.transaction() as db:
+            db.execute("UPDATE urls SET status='queued' WHERE status='fetching' AND COALESCE(discovered_by, '') != 'robots'")
         for stray in sorted(self.warc_dir.glob("*.open")):
             if stray.name[:-5] not in known:
                 stray.unlink()
@@ -209,7 +211,7 @@ class Harvester:
         decision = self.scope.check(url, requisite=link.requisite)
         if not decision.allowed:
             return skipped("out_of_scope", decision.reason, "out_of_scope")
-        trap = self.traps.check(url, trusted=link.trusted)
+        trap = self.traps.check(url, trusted=link.trusted, discovered_by=link.discovered_by)
         if trap:
             return skipped("trap", f"trap rule {trap}", f"trap:{trap}")
         if self.cfg.limits.max_depth and depth > self.cfg.limits.max_depth:
@@ -393,7 +395,7 @@ class Harvester:
 
     def fetch_url(self, task: Task) -> None:
         entry = task.entry
-        if self.state.url_status(entry.url) != "queued":
+        if not self.claim(entry.url):
             return
         policy = self.sched.robots_of(task.host)
         if policy is not None and self.respect_robots and not policy.allowed(entry.url, self.cfg.harvest.user_agent):
@@ -410,6 +412,9 @@ class Harvester:
         max_pages = self.cfg.limits.max_pages
         if max_pages and self.state.counters().get("responses", 0) >= max_pages:
             self.limit_hit = True
+            with self.commit_lock:
+                with self.state.transaction() as db:
+                    db.execute("UPDATE urls SET status='queued' WHERE url=? AND status='fetching'", (entry.url,))
             return
         ex, err, attempt = self.fetch_with_retries(entry.url, entry)
         pushes: list[UrlEntry] = []
@@ -421,6 +426,13 @@ class Harvester:
                 self.commit(ex, entry, analysis, attempt, pushes)
         for e in pushes:
             self.sched.push(e)
+
+    def claim(self, url: str) -> bool:
+        """Take a queued URL for this worker; False if another took it (a URL may be pushed twice)."""
+        with self.commit_lock:
+            with self.state.transaction() as db:
+                return db.execute("UPDATE urls SET status='fetching' WHERE url=? AND status='queued'",
+                                  (url,)).rowcount == 1
 
     def commit_failure(self, url: str, entry: UrlEntry, err: FetchError | None, attempt: int,
                        extra_sql: list | None = None) -> None:
@@ -491,6 +503,11 @@ class Harvester:
                 self.state.bump(db, "errors")
             if analysis.last_page:
                 self.traps.set_last_page(*analysis.last_page)
+            if entry.discovered_by == "seed:listing" or (
+                    entry.discovered_by == "wp:menu" and wordpress.is_listing(analysis)):
+                db.execute("INSERT OR REPLACE INTO listings VALUES (?,?,?,?)",
+                           (url, "config" if entry.discovered_by == "seed:listing" else "menu", ex.status,
+                            len(analysis.listed_posts)))
             for link in links:
                 self.consider(db, link, url, (entry.depth or 0) + 1, log=log, pushes=pushes)
             db.execute("UPDATE warc_files SET good_size=? WHERE name=?", (writer.size(), resp_ref.warc_file))
@@ -661,6 +678,8 @@ class Harvester:
             "skips": self.state.skips(),
             "chain": self.chain.summary(),
             "warc_files": files,
+            "listings": [{"url": u, "found_by": f, "status": st, "posts": n}
+                         for u, f, st, n in self.state.q("SELECT url, found_by, status, posts FROM listings ORDER BY url")],
             "limit_reached": self.limit_hit,
             "internal_errors": [repr(e) for e in self.errors],
         }

@@ -66,7 +66,9 @@ def html_links(tree, url: str) -> list[Link]:
             rels = set((el.get("rel") or "").lower().split())
             if not href or rels & _SKIP_REL:
                 continue
-            add(href, f"link:{'/'.join(sorted(rels)) or 'none'}", bool(rels & _REQUISITE_REL))
+            kind = "oembed" if "alternate" in rels and "oembed" in (el.get("type") or "").lower() \
+                else "/".join(sorted(rels)) or "none"
+            add(href, f"link:{kind}", bool(rels & _REQUISITE_REL))
         elif tag in ("img", "source", "video", "audio", "embed", "input", "track"):
             for attr in ("src", "data-src", "poster", "data-orig-file", "data-large-file"):
                 if el.get(attr):

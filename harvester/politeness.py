@@ -136,6 +136,11 @@ class Scheduler:
                         slot.last_start = now
                         slot.next_time = now + slot.delay
                         return Task("robots", slot.host, f"{slot.scheme}://{slot.host}/robots.txt")
+                    if slot.robots is not None and slot.robots.disallow_all:
+                        _, _, entry = heapq.heappop(slot.queue)
+                        slot.queued_urls.discard(entry.url)
+                        slot.active += 1
+                        return Task("url", slot.host, entry.url, entry)  # recorded as a skip, never sent
                     if slot.next_time > now:
                         wake = min(wake, slot.next_time)
                         continue

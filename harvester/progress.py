@@ -66,7 +66,8 @@ class Progress:
 
     def event(self, line: dict[str, Any]) -> None:
         if self.mode == "plain" and line.get("outcome") in ("network_error", "too_large"):
-            print(f"wparchive harvest: {line['outcome']}: {line.get('url')}: {line.get('reason')}",
+            url, reason = line.get("url"), str(line.get("reason") or "")
+            print(f"wparchive harvest: {line['outcome']}: {url}: {reason.removeprefix(f'{url}: ')}",
                   file=self.stream, flush=True)
 
     def note(self, message: str) -> None:
@@ -91,3 +92,12 @@ class Progress:
               f"{_human(c.get('bytes', 0))}, {c.get('errors', 0)} errors, {c.get('retries', 0)} retries; "
               f"{chain_words(chain)}; skipped {sum(summary['skips'].values())}; "
               f"{len(summary['warc_files'])} WARC file(s)", file=self.stream, flush=True)
+        listings = summary.get("listings") or []
+        if listings:
+            found = [x for x in listings if x["found_by"] == "menu"]
+            missing = [x for x in listings if x["found_by"] == "config" and (x["status"] or 0) >= 400]
+            print(f"wparchive harvest: listings walked: {len(listings) - len(missing)}"
+                  + (f" ({len(found)} found in the navigation menu)" if found else ""), file=self.stream, flush=True)
+            for x in missing:
+                print(f"wparchive harvest: configured listing {x['url']} answered HTTP {x['status']}; "
+                      "check wordpress.listings", file=self.stream, flush=True)

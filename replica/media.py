@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 import zlib
 from functools import lru_cache
 
@@ -64,14 +65,20 @@ def pdf(title: str, lines: tuple[str, ...] = ()) -> bytes:
 
 @lru_cache(maxsize=4)
 def gzip_bomb(size: int) -> bytes:
-    """A gzip member that inflates to `size` zero bytes (about size/1000 on the wire)."""
-    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+    """A gzip member that inflates to `size` zero bytes (about size/1000 on the wire).
+
+    After a full flush deflate forgets its history, so every 1 MiB block of zeros compresses to the
+    same bytes: one block is compressed and repeated, which makes a 1 GiB bomb in a fraction of a
+    second instead of deflating the whole GiB.
+    """
     chunk = bytes(1 << 20)
-    parts = []
-    left = size
-    while left > 0:
-        n = min(left, len(chunk))
-        parts.append(comp.compress(chunk[:n]))
-        left -= n
-    parts.append(comp.flush())
-    return b"".join(parts)
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    count, rest = divmod(size, len(chunk))
+    tail = comp.compress(chunk[:rest]) + comp.flush()
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(chunk[:rest], crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    return header + block * count + tail + struct.pack("<II", crc, size & 0xFFFFFFFF)

@@ -1,7 +1,9 @@
 """CLI for `wparchive harvest CONFIG.toml [--out DIR] [--resume] [--set k=v ...] [--proxy URL] [--ignore-robots]`."""
 from __future__ import annotations
 
+import shlex
 import sys
+from pathlib import Path
 
 
 def register(sub) -> None:
@@ -22,19 +24,47 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def resume_command(command: str, config: str, out: str, ignore_robots: bool = False) -> str:
+    """The exact command that continues this harvest (stored settings, proxy included, apply on resume)."""
+    words = ["wparchive", command, config, "--out", out, "--resume"]
+    if ignore_robots:
+        words.append("--ignore-robots")
+    return shlex.join(words)
+
+
+def describe_changes(changes: list[str] | None, out: str) -> list[str]:
+    """What a resume prints about its settings: that the stored ones hold, and each one the user changed."""
+    if changes is None:
+        return []
+    stored = Path(out) / "harvest" / "config.toml"
+    if not changes:
+        return [f"resuming with the settings stored in {stored} (nothing changed)"]
+    return [f"resuming with the settings stored in {stored}; changed by this command:"] + [f"  {c}" for c in changes]
+
+
 def run(args) -> int:
-    from harvester import ConfigError, HarvestError, harvest, load_config
+    from harvester import ConfigError, HarvestError, NothingCaptured, config_for, harvest
 
     overrides = list(args.overrides)
     if args.proxy:
         overrides.append(f"network.proxy={args.proxy}")
     try:
-        cfg = load_config(args.config, overrides=overrides)
+        cfg, changes = config_for(args.out, args.config, overrides, resume=args.resume)
     except ConfigError as exc:
         print(f"wparchive harvest: bad configuration: {exc}", file=sys.stderr)
         return 2
+    for line in describe_changes(changes, args.out):
+        print(f"wparchive harvest: {line}", file=sys.stderr)
     try:
         result = harvest(cfg, args.out, resume=args.resume, ignore_robots=args.ignore_robots)
+    except KeyboardInterrupt:
+        print("wparchive harvest: interrupted; the WARC files are closed and the crawl state is saved. "
+              f"Continue with:\n  {resume_command('harvest', args.config, args.out, args.ignore_robots)}",
+              file=sys.stderr)
+        return 130
+    except NothingCaptured as exc:
+        print(f"wparchive harvest: {exc}", file=sys.stderr)
+        return 1
     except HarvestError as exc:
         print(f"wparchive harvest: {exc}", file=sys.stderr)
         return 2 if type(exc).__name__ == "StateError" else 1

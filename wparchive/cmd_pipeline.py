@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from wparchive.cmd_archive import describe, describe_bag, describe_wacz
+from wparchive.cmd_harvest import describe_changes, resume_command
 
 STATE_FILE = "pipeline.json"
 STAGES = ("harvest", "transform", "package", "verify")
@@ -128,7 +129,7 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
     """
     from archive_out import ArchiveOutError, package, verify
     from archive_out.cdxj import warc_files
-    from harvester import ConfigError, HarvestError, harvest, load_config
+    from harvester import ConfigError, HarvestError, config_for, harvest
     from transform import TransformError, transform
 
     show = display or Display()
@@ -138,10 +139,12 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
         show.error(f"{out} already holds a harvest; rerun with --resume to continue it, or choose another --out")
         return 2
     try:
-        cfg = load_config(config, overrides=overrides)
+        cfg, changes = config_for(out, config, overrides, resume=resume)
     except ConfigError as exc:
         show.error(f"bad configuration: {exc}")
         return 2
+    for line in describe_changes(changes, str(out)):
+        show.line(line)
 
     config_print = _config_fingerprint(config, overrides)
     began = show.stage(1, "harvest", f"into {out / 'harvest'}")
@@ -248,8 +251,13 @@ def run_command(args) -> int:
     if not Path(args.config).exists():
         print(f"wparchive: no such config file: {args.config}", file=sys.stderr)
         return 2
-    return run_pipeline(args.config, Path(args.out), overrides, args.resume, args.workers, args.ignore_robots,
-                        copy=args.copy)
+    try:
+        return run_pipeline(args.config, Path(args.out), overrides, args.resume, args.workers, args.ignore_robots,
+                            copy=args.copy)
+    except KeyboardInterrupt:
+        print("wparchive run: interrupted; finished stages and the crawl state are saved. Continue with:\n  "
+              + resume_command("run", args.config, args.out, args.ignore_robots), file=sys.stderr)
+        return 130
 
 
 def demo_command(args) -> int:

@@ -33,6 +33,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     from replica import ReplicaConfig, ReplicaError, ReplicaServer
 
+    if not 0 <= args.port <= 65535:
+        print(f"wparchive replica: --port {args.port}: a port is between 0 and 65535 (0 = any free port)",
+              file=sys.stderr)
+        return 2
     try:
         tumblr = tuple(int(x) for x in args.tumblr_posts.split(",")) if args.tumblr_posts else None
         config = ReplicaConfig(posts=args.posts, seed=args.seed, tumblr_posts=tumblr, latency_ms=args.latency_ms,
@@ -44,6 +48,10 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     except ReplicaError as exc:
         print(f"wparchive replica: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"wparchive replica: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}; "
+              "choose another --port (0 = any free port)", file=sys.stderr)
         return 2
     if args.ground_truth:
         with open(args.ground_truth, "w", encoding="utf-8") as fh:

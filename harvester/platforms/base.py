@@ -34,3 +34,4 @@ class PageAnalysis:
     pagination_last: str | None = None
     last_page: tuple[str, int] | None = None
     sitemaps: list[str] = field(default_factory=list)
+    menu_pages: list[str] = field(default_factory=list)

@@ -89,6 +89,55 @@ def published_of(tree) -> str | None:
     return None
 
 
+_MENU_LINKS = (
+    "//nav//a[@href]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' menu-item ')]//a[@href]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' page_item ')]//a[@href]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-block-navigation-item ')]//a[@href]",
+)
+MIN_LISTED_POSTS = 10  # more than a sidebar's recent-posts widget
+
+
+def menu_pages(tree, url: str, settings: WordPressSettings) -> list[str]:
+    """Same-site pages linked from the navigation menu (not posts, not pagination): candidate listings."""
+    host = urlsplit(url).netloc
+    found: list[str] = []
+    for xp in _MENU_LINKS:
+        for href in tree.xpath(xp + "/@href"):
+            target = normalize(href, url)
+            if not target:
+                continue
+            parts = urlsplit(target)
+            if (parts.netloc != host or parts.query or parts.path in ("", "/") or is_post_url(target, settings)
+                    or _PAGE_N.match(parts.path) or original_image(target) or "/wp-content/" in parts.path
+                    or target in found):
+                continue
+            found.append(target)
+    return found
+
+
+_DATED_POST = re.compile(r"^/(\d{4})/(\d{2})/\d{2}/[^/]+/?$")
+
+
+def derived_date_archives(urls: list[str], settings: WordPressSettings) -> list[str]:
+    """Month archives `/YYYY/MM/` of `/%year%/%monthnum%/%day%/%postname%/` permalinks: a listing route even
+    on themes that link no archive (twentytwentythree)."""
+    out: list[str] = []
+    for target in urls:
+        parts = urlsplit(target)
+        m = _DATED_POST.match(parts.path)
+        if m and not parts.query and is_post_url(target, settings):
+            archive = f"{parts.scheme}://{parts.netloc}/{m.group(1)}/{m.group(2)}/"
+            if archive not in out:
+                out.append(archive)
+    return out
+
+
+def is_listing(analysis: PageAnalysis) -> bool:
+    """A page that links to many posts (an Arkiv- or Utbildningar-like page) is walked as a listing."""
+    return not analysis.is_post and len(analysis.listed_posts) >= MIN_LISTED_POSTS
+
+
 def is_single_post(tree, url: str, settings: WordPressSettings) -> bool:
     classes = set(" ".join(tree.xpath("//body/@class")).split())
     if classes & {"single-attachment", "attachment"}:
@@ -137,6 +186,13 @@ def analyse_html(tree, url: str, links: list[Link], settings: WordPressSettings)
             target = normalize(el.get("href"), url)
             if target:
                 extra.append(Link(target, "wp:wp-json", priority=PRIORITY_LISTING))
+    for archive in derived_date_archives([url] + result.listed_posts, settings):
+        extra.append(Link(archive, "wp:date-archive", priority=PRIORITY_LISTING))
+    if settings.menu_listings:
+        result.menu_pages = menu_pages(tree, url, settings)
+        menu = set(result.menu_pages)
+        marked = [Link(l.url, "wp:menu", l.requisite, l.chain_member, min(l.priority, PRIORITY_LISTING), l.trusted)
+                  if l.url in menu and not l.requisite else l for l in marked]
     titled = []
     for href in tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]//a/@href"):
         target = normalize(href, url)

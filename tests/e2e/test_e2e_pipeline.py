@@ -237,6 +237,17 @@ def test_damaged_warc_after_a_run_blames_one_file_seen_twice_and_keeps_stderr_qu
     assert any("one file, hard-linked into the bag" in (f.detail or "") for f in result.failures)
 
 
-def test_run_with_the_example_operator_warns_before_it_reaches_bag_info(pipeline):
+def test_run_of_the_replica_config_names_the_demo_as_operator_without_a_placeholder_warning(pipeline):
     text = pipeline[2]
-    assert "warning: bag-info.txt names the example operator 'Your archive, archive@example.org'" in text
+    assert "example operator" not in text and "warning:" not in text
+    info = (pipeline[0] / "package" / "bag" / "bag-info.txt").read_text(encoding="utf-8")
+    assert "Source-Organization: wparchive demo, replica of projektbesok.se\n" in info
+
+
+def test_the_example_config_operator_is_still_warned_about():
+    from archive_out.package import operator_warnings
+    from harvester import load_config
+
+    cfg = load_config(Path(__file__).parents[2] / "examples" / "besok.toml")
+    warnings = operator_warnings({"config": cfg.to_dict()})
+    assert [w.code for w in warnings] == ["placeholder_operator"]

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,6 +17,7 @@ from harvester.fetch import Fetcher, decode_content
 from harvester.links import parse_html, parse_xml
 from harvester.metadata import CaptureMetadata, from_warc_fields, parse_fields, to_warc_fields
 from harvester.platforms import tumblr, wordpress
+from harvester.platforms.base import PRIORITY_LISTING
 from harvester.traps import TrapFilter, rule_match
 from harvester.config import TrapSettings, TRAP_RULES
 from harvester.warc import RotatingWarcWriter, complete_members_end, recover_open_file
@@ -257,3 +260,58 @@ def test_metadata_is_one_named_field_per_line_and_reads_back():
     assert back.outlinks[0] == "http://a.se/a/"
     plain = from_warc_fields(to_warc_fields(CaptureMetadata(None, "seed", 0)))
     assert plain.via is None and plain.chain_hop is None and plain.outlinks == ()
+
+
+# real WordPress markup: oEmbed alternates, month archives, menu listings --------------------------
+SAMPLES = ROOT / "tests" / "realwp" / "samples"
+
+
+def analyse_sample(theme: str, name: str, url: str, settings: WordPressSettings | None = None):
+    from harvester.links import html_links
+
+    tree = parse_html((SAMPLES / theme / name).read_bytes(), url)
+    return wordpress.analyse_html(tree, url, html_links(tree, url), settings or WordPressSettings())
+
+
+def test_oembed_alternates_of_a_real_post_are_skipped_as_a_trap():
+    url = "http://projektbesok.se/2012/05/29/premiardagarna-29-31-maj-besok-drar-i-gang/"
+    analysis = analyse_sample("twentytwentythree", "first-post.html", url)
+    oembeds = [l for l in analysis.links if "/oembed/" in l.url]
+    assert len(oembeds) == 2 and {l.discovered_by for l in oembeds} == {"link:oembed"}
+    traps = TrapFilter(TrapSettings())
+    assert {traps.check(l.url, l.trusted, l.discovered_by) for l in oembeds} == {"oembed"}
+    assert rule_match("http://x.se/?rest_route=/oembed/1.0/embed&url=http%3A%2F%2Fx.se%2F", frozenset(TRAP_RULES)) == "oembed"
+    assert traps.check(url, False, "a") is None
+
+
+def test_month_archives_are_derived_from_permalinks_on_a_theme_that_links_none():
+    url = "http://projektbesok.se/2012/05/29/premiardagarna-29-31-maj-besok-drar-i-gang/"
+    page = (SAMPLES / "twentytwentythree" / "front-page.html").read_text(encoding="utf-8")
+    assert "/2013/12/\"" not in page and "/2012/05/\"" not in page
+    front = analyse_sample("twentytwentythree", "front-page.html", "http://projektbesok.se/")
+    derived = {l.url for l in front.links if l.discovered_by == "wp:date-archive"}
+    assert derived and all(re.fullmatch(r"http://projektbesok\.se/\d{4}/\d{2}/", u) for u in derived)
+    assert {f"http://projektbesok.se{urlsplit(p).path[:9]}" for p in front.listed_posts} == derived
+    single = analyse_sample("twentytwentythree", "first-post.html", url)
+    assert "http://projektbesok.se/2012/05/" in {l.url for l in single.links if l.discovered_by == "wp:date-archive"}
+
+
+def test_menu_pages_are_walked_as_listings_at_listing_priority():
+    html = b"""<html><body><nav id="site-navigation"><ul class="menu">
+      <li class="menu-item"><a href="/">Hem</a></li>
+      <li class="menu-item"><a href="/kalender/">Kalender</a><ul class="sub-menu">
+        <li class="menu-item"><a href="/kalender/arkiv/">Arkiv</a></li></ul></li>
+      <li class="page_item"><a href="/utbildningar/">Utbildningar</a></li></ul></nav>
+      <nav class="post-navigation"><a rel="next" href="/2012/06/01/b/">B</a></nav>
+      <a href="/om/">Om</a></body></html>"""
+    url = "http://projektbesok.se/2012/05/29/a/"
+    tree = parse_html(html, url)
+    from harvester.links import html_links
+
+    analysis = wordpress.analyse_html(tree, url, html_links(tree, url), WordPressSettings())
+    assert analysis.menu_pages == ["http://projektbesok.se/kalender/", "http://projektbesok.se/kalender/arkiv/",
+                                   "http://projektbesok.se/utbildningar/"]
+    menu = {l.url: l for l in analysis.links if l.discovered_by == "wp:menu"}
+    assert set(menu) == set(analysis.menu_pages) and all(l.priority == PRIORITY_LISTING for l in menu.values())
+    off = wordpress.analyse_html(tree, url, html_links(tree, url), WordPressSettings(menu_listings=False))
+    assert off.menu_pages == [] and not [l for l in off.links if l.discovered_by == "wp:menu"]

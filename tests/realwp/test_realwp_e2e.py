@@ -152,3 +152,17 @@ def test_warc_files_pass_fastwarc_and_warcio_checks(run: PipelineRun):
     assert not complaints, f"warcio check found problems beyond chunked payload digests: {complaints}"
     report(f"[{run.theme}] fastwarc check OK on {len(warcs)} WARC file(s); warcio check OK except {chunked} chunked "
            f"responses whose payload digest was recomputed over the de-chunked entity and matches")
+
+
+def test_oembed_alternates_are_a_counted_trap_and_every_month_archive_is_captured(run: PipelineRun):
+    import json
+
+    skips = run.json("harvest", "summary.json")["skips"]
+    assert skips.get("trap:oembed", 0) >= len(run.truth["posts"]) and "trap:query_explosion" not in skips
+    log = [json.loads(line) for line in (run.out / "harvest" / "crawl.log.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert not [l["url"] for l in log if l["outcome"] in ("fetched", "revisit") and "/oembed/" in (l["url"] or "")]
+    fetched = {l["url"] for l in log if l["outcome"] in ("fetched", "revisit")}
+    months = {f"http://{HOST}/{p['published'][:4]}/{p['published'][5:7]}/" for p in run.truth["posts"]}
+    assert months <= fetched, sorted(months - fetched)
+    report(f"[{run.theme}] oEmbed links skipped as a trap ({skips['trap:oembed']}); "
+           f"all {len(months)} month archives captured")

@@ -35,3 +35,20 @@ def test_serve_refuses_a_bad_size_with_exit_2():
     done = subprocess.run([sys.executable, "-m", "wparchive.cli", "replica", "serve", "--port", "0", "--posts", "1"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "posts" in done.stderr
+
+
+def test_serve_rejects_a_port_out_of_range_or_taken_in_plain_words():
+    import socket
+
+    bad = subprocess.run([sys.executable, "-m", "wparchive.cli", "replica", "serve", "--port", "99999"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2
+    assert "--port 99999: a port is between 0 and 65535" in bad.stderr and "Traceback" not in bad.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run([sys.executable, "-m", "wparchive.cli", "replica", "serve", "--port", str(port),
+                               "--posts", "20"], capture_output=True, text=True, timeout=60)
+    assert busy.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr
+    assert "Traceback" not in busy.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from PIL import Image
 
 
@@ -75,3 +76,14 @@ def test_tumblr_photos_have_the_width_their_size_names(http, truth):
 def test_unknown_media_path_is_refused(http):
     r = http.get("http://25.media.tumblr.com/00000000000000000000000000000000/tumblr_nothing_500.jpg")
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize("size", [0, 1000, (1 << 20) + 5, 5 << 20])
+def test_gzip_bomb_inflates_to_exactly_its_size_in_zeros_with_a_valid_trailer(size):
+    import gzip
+
+    from replica import media
+
+    bomb = media.gzip_bomb(size)
+    assert gzip.decompress(bomb) == bytes(size)  # checks CRC-32 and ISIZE too
+    assert len(bomb) < max(200, size // 500)

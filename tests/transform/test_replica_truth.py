@@ -102,3 +102,12 @@ def test_tumblr_posts_without_any_api_response_come_from_permalink_pages_and_rss
             if days > 1:
                 diffs.append(f"{rec['id']}: published {t['published']} vs {rec['published']}")
     assert not diffs, _report(diffs)
+
+
+def test_tumblr_views_of_the_replica_agree_on_dates(wget_corpus):
+    """API timestamps (UTC), RSS pubDates (the blog's offset) and permalink days name the same
+    moments: none of them is recorded as a disagreement."""
+    posts = load(wget_corpus, "tumblr_posts.jsonl")
+    assert posts and any(len(p["sources"]) > 2 for p in posts)
+    assert [p["id"] for p in posts if "published" in p["disagreements"]] == []
+    assert all(p["authors"] == [p["blog"]] for p in posts)

@@ -115,7 +115,8 @@ COMMENT_DATE = [X(".//time/@datetime"), X(f".//*[{_has_class('comment-metadata')
 COMMENT_TEXT = [X(f".//*[{_has_class('comment-content')} or {_has_class('wp-block-comment-content')}]")]
 
 LISTED_POSTS = [
-    X(f"//*[{_has_class('entry-title')} or {_has_class('wp-block-post-title')}]//a/@href"),
+    X(f"/html/body/descendant::*[contains(@class, 'title')][{_has_class('entry-title')} or "
+      f"{_has_class('wp-block-post-title')}]/descendant::a/@href"),
     X("//article//a[@rel='bookmark']/@href"),
 ]
 
