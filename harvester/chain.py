@@ -225,7 +225,7 @@ class Chain:
         they named get fresh metadata records when the walk reaches them again.
         """
         s = self.s
-        if s.get("phase") == "off" or not retried:
+        if s.get("phase") == "off" or not any(urlsplit(u).netloc == self.h.wp_host for u in retried):
             return
         fallback = s.get("start_found_by") == "earliest-captured"
         if s.get("start") is None or fallback:

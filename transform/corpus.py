@@ -51,6 +51,7 @@ def merge_spills(spills: list[str], path: str) -> sqlite3.Connection:
         CREATE INDEX media_url ON media(url, rank);
         CREATE INDEX feed_url ON feed_items(url);
         CREATE INDEX feed_pid ON feed_items(post_id);
+        CREATE INDEX rest_key ON rest_items(site, post_id, rank);
         CREATE INDEX tumblr_key ON tumblr(blog, post_id, source, rank);
         CREATE INDEX captured_url ON captured(url);
         CREATE INDEX captured_digest ON captured(digest);
@@ -267,6 +268,12 @@ def _finish_post(db, rec: dict[str, Any], hosts: frozenset[str] = frozenset()) -
             if not rec["categories"] and not rec["tags"] and item.get("categories"):
                 rec["categories"] = item["categories"]
                 rec["warnings"].append("categories taken from the feed (tags and categories not told apart)")
+    if rec["modified"] is None and rec["post_id"]:
+        row = db.execute("SELECT json FROM rest_items WHERE site=? AND post_id=? ORDER BY rank LIMIT 1",
+                         (rec["site"], rec["post_id"])).fetchone()
+        if row and json.loads(row[0]).get("modified"):
+            rec["modified"] = json.loads(row[0])["modified"]
+            rec["warnings"].append("modified taken from the REST API (/wp-json/wp/v2/…); the page shows none")
     for ref in rec["media"]:
         candidates = [ref["url"]] + sorted((v for v in ref["variants"] if v != ref["url"]),
                                            key=lambda v: (-_variant_area(v), v))

@@ -23,6 +23,18 @@ class FeedItem:
 
 
 @dataclass
+class RestItem:
+    """A post as WordPress's REST API (`/wp-json/wp/v2/posts/N`) states it: the one place a
+    WordPress 6 site gives the modified date."""
+
+    site: str
+    post_id: str
+    url: str | None
+    published: str | None
+    modified: str | None
+
+
+@dataclass
 class TumblrFragment:
     """One source's view of one Tumblr post (`source` is permalink, api_xml, api_json or rss)."""
 
@@ -40,5 +52,6 @@ class Extracted:
     maybe_names: list[str] = field(default_factory=list)
     feed_items: list[FeedItem] = field(default_factory=list)
     tumblr: list[TumblrFragment] = field(default_factory=list)
+    rest: RestItem | None = None
     skip: str | None = None
     warnings: list[str] = field(default_factory=list)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -145,6 +146,7 @@ def iter_warc(path: str | os.PathLike, name: str | None = None, start: int = 0,
         offset = start
         url = record_id = None
         detail = BROKEN_DETAIL + (f" up to byte {end}" if end is not None else "")
+        first_format = None
         while end is None or offset < end:
             try:
                 record = next(it)
@@ -154,8 +156,15 @@ def iter_warc(path: str | os.PathLike, name: str | None = None, start: int = 0,
                 log.info("%s: unreadable after offset %s: %s", name, offset, exc)
                 yield Broken(name, offset, url, record_id, "unreadable_record", detail)
                 return
+            first_format = first_format or record.format
             url = clean_uri(record.rec_headers.get_header("WARC-Target-URI")) or None
             record_id = record.rec_headers.get_header("WARC-Record-ID")
+            if record.format != first_format or _garbled(url) or _garbled(record_id):
+                # A damaged gzip member can still inflate its first bytes ("WARC/1.1 ...") and then
+                # garbage, or be read raw as an ARC header: either way, this is the damaged place.
+                log.info("%s: damaged record header at offset %s", name, offset)
+                yield Broken(name, offset, None, None, "unreadable_record", detail)
+                return
             try:
                 item = _read(record, it, name)
                 offset = it.get_record_offset() + it.get_record_length()
@@ -164,6 +173,14 @@ def iter_warc(path: str | os.PathLike, name: str | None = None, start: int = 0,
                 yield Broken(name, offset, url, record_id, "unreadable_record", detail)
                 return
             yield item
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _garbled(value: str | None) -> bool:
+    """A header value no WARC writer produces: the format forbids control characters there."""
+    return bool(value) and _CONTROL.search(value) is not None
 
 
 BROKEN_DETAIL = ("reading stopped here: this record or the one after it is truncated or corrupt "

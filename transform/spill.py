@@ -12,6 +12,7 @@ TABLES = {
     "media": "url TEXT, rank TEXT, digest TEXT, json TEXT",
     "listings": "url TEXT, listing_type TEXT, rank TEXT, maybe TEXT, json TEXT",
     "feed_items": "url TEXT, post_id INTEGER, rank TEXT, json TEXT",
+    "rest_items": "site TEXT, post_id TEXT, rank TEXT, json TEXT",
     "tumblr": "blog TEXT, post_id TEXT, source TEXT, rank TEXT, json TEXT, capture TEXT",
     "redirects": "src TEXT, dst TEXT, rank TEXT",
     "revisits": "url TEXT, refers_uri TEXT, digest TEXT, rank TEXT, capture TEXT",

@@ -12,6 +12,8 @@ from transform.iterate import Broken, Skipped, WarcItem, iter_warc
 from transform.media import media_record
 from transform.platforms import tumblr as tumblr_platform
 from transform.platforms import wordpress as wp_platform
+from transform.platforms.wordpress import extract as wp_extract
+from transform.platforms.wordpress import rules as R
 from transform.platforms.wordpress.extract import canonical, parse_html
 from transform.records import Capture, Reject, to_json
 from transform.spill import Spill, dumps
@@ -91,6 +93,9 @@ def handle(item: WarcItem, spill: Spill) -> None:
         spill.add("media", item.url, rank(cap, complete=item.complete), cap.payload_digest, dumps(to_json(media)))
         spill.count(f"media.{media.kind}")
         return
+    if kind == "other" and R.REST_POST.search(urlsplit(item.url).path):
+        _store(wp_extract.extract_rest_post(item.body, item.url), item, spill)
+        return
     if kind == "other":
         spill.count(f"outcome.not_content.{detect.not_content_kind(item.url) or item.mime or 'unknown'}")
         return
@@ -154,6 +159,11 @@ def _store(result: Extracted, item: WarcItem, spill: Spill) -> None:
         spill.add("listings", listing.url, listing.listing_type, rank(cap, True, item.complete),
                   dumps(result.maybe_names), dumps(to_json(listing)))
         spill.count(f"listing.{listing.listing_type.split(':')[0]}")
+        produced = True
+    if result.rest is not None:
+        spill.add("rest_items", result.rest.site, result.rest.post_id, rank(cap, True, item.complete),
+                  dumps(to_json(result.rest)))
+        spill.count("extracted.wp_rest_post")
         produced = True
     for fi in result.feed_items:
         spill.add("feed_items", fi.url, fi.post_id, rank(cap), dumps(to_json(fi)))

@@ -115,3 +115,20 @@ def test_ctrl_c_prints_the_exact_command_that_resumes(own_replica, tmp_path):
     again = wparchive(*told.split()[1:], "--set", "progress.mode=quiet")
     assert again.returncode == 0, again.stderr
     assert not list((out / "harvest" / "warc").glob("*.open"))
+
+
+@pytest.mark.slow
+def test_a_harvest_that_reached_nothing_completes_when_resumed_with_the_right_proxy(own_replica, harvested, tmp_path):
+    out = tmp_path / "out"
+    dead = wparchive("harvest", str(TOML), "--out", str(out), "--proxy", DEAD_PROXY, "--set", "network.retries=0",
+                     "--set", "progress.mode=quiet")
+    assert dead.returncode == 1 and "could not connect to the proxy 127.0.0.1:1" in dead.stderr
+    again = wparchive("harvest", str(TOML), "--out", str(out), "--resume", "--proxy", own_replica.proxy_url,
+                      "--set", "network.retries=3", "--set", "progress.mode=plain")
+    assert again.returncode == 0, again.stderr
+    assert "resume: retrying " in again.stderr
+    resumed = captured_counts(out)
+    assert set(resumed) == set(captured_counts(harvested))
+    assert [u for u, n in resumed.items() if n > 1] == []
+    chain = json.loads((out / "harvest" / "summary.json").read_text(encoding="utf-8"))["chain"]
+    assert chain["start_found_by"] == "date-archives" and chain["breaks"] == []

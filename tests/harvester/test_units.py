@@ -315,3 +315,21 @@ def test_menu_pages_are_walked_as_listings_at_listing_priority():
     assert set(menu) == set(analysis.menu_pages) and all(l.priority == PRIORITY_LISTING for l in menu.values())
     off = wordpress.analyse_html(tree, url, html_links(tree, url), WordPressSettings(menu_listings=False))
     assert off.menu_pages == [] and not [l for l in off.links if l.discovered_by == "wp:menu"]
+
+
+def test_resume_keeps_stored_settings_an_empty_proxy_does_not_erase_and_changes_are_named(tmp_path):
+    from harvester.config import config_for, dump_toml
+
+    stored = load_config(TOML, overrides=["network.proxy=http://127.0.0.1:8080", "politeness.delay=0.5"])
+    (tmp_path / "harvest").mkdir()
+    (tmp_path / "harvest" / "config.toml").write_text(dump_toml(stored), encoding="utf-8")
+    cfg, changes = config_for(tmp_path, ROOT / "examples" / "besok.toml", [], resume=True)
+    assert cfg.network.proxy == "http://127.0.0.1:8080"
+    assert cfg.politeness.delay == 2.0 and "politeness.delay: 0.5 (stored) -> 2.0" in changes
+    assert not [c for c in changes if c.startswith("network.proxy")]
+    cfg, changes = config_for(tmp_path, TOML, ["network.proxy=http://127.0.0.1:9"], resume=True)
+    assert cfg.network.proxy == "http://127.0.0.1:9"
+    assert changes == ["network.proxy: 'http://127.0.0.1:8080' (stored) -> 'http://127.0.0.1:9'",
+                       "politeness.delay: 0.5 (stored) -> 0.0"]
+    fresh, none = config_for(tmp_path / "new", TOML, [], resume=True)
+    assert none is None and fresh.network.proxy == ""

@@ -204,3 +204,26 @@ def test_records_with_warnings_and_rejects_still_validate_against_the_schema(bad
         for record in _lines(corpus, name):
             errors = list(validator.iter_errors(record))
             assert not errors, f"{name}: {errors[0].message}"
+
+
+
+def test_a_record_whose_header_inflates_to_garbage_is_reported_where_it_starts(tmp_path):
+    """A damaged gzip member can still inflate "WARC/1.1 ..." and then garbage (it depends on the
+    bytes, so on the random record ids): a header with control characters, which no WARC writer
+    produces, is the damaged place, not a record with a nonsense URL."""
+    from transform.iterate import Broken, WarcItem, iter_warc
+
+    b = WarcBuilder(tmp_path / "garbled.warc.gz")
+    b.response(wp_url("fore", day="12"), wp_post(112, "fore", "Före skadan", day="12").encode())
+    b.fh.flush()
+    start = b.fh.tell()
+    body = b"<html></html>"
+    garbled = (b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: \x8b\x08\x00\x02\x03\x8dU\xdbn\r\n"
+               b"WARC-Date: 2026-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000000>\r\n"
+               b"Content-Type: application/http; msgtype=response\r\nContent-Length: "
+               + str(len(body)).encode() + b"\r\n\r\n" + body + b"\r\n\r\n")
+    b.raw(gzip_bytes(garbled))
+    b.response(wp_url("efter", day="14"), wp_post(114, "efter", "Efter skadan", day="14").encode())
+    items = list(iter_warc(b.close()))
+    assert [x.offset for x in items if isinstance(x, Broken)] == [start]
+    assert [x.url for x in items if isinstance(x, WarcItem)] == [wp_url("fore", day="12")]

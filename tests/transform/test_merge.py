@@ -63,3 +63,26 @@ def test_listing_names_resolve_shortlinks_and_drop_pages(tmp_path):
     assert listing["names"] == [post, f"http://{HOST}/2012/05/22/saknas/"]
     (page_rec,) = _lines(tmp_path / "out" / "corpus" / "pages.jsonl")
     assert page_rec["title"] == "Arkiv" and page_rec["kind"] == "page"
+
+
+def test_modified_comes_from_the_rest_api_when_the_theme_shows_none(tmp_path):
+    """WordPress 6 themes print no modified date; /wp-json/wp/v2/posts/N has it, as local and GMT
+    wall clocks whose difference is the site's offset."""
+    from pathlib import Path
+
+    samples = Path(__file__).parents[1] / "realwp" / "samples" / "twentytwentyone"
+    index = json.loads((samples / "index.json").read_text(encoding="utf-8"))
+    page_url = index["single-with-comments-and-image.html"]["url"]
+    rest = json.loads((samples / "rest-post.json").read_text(encoding="utf-8"))
+    rest.update(modified="2012-11-02T09:15:00", modified_gmt="2012-11-02T08:15:00")
+    b = WarcBuilder(tmp_path / "rest.warc.gz")
+    b.response(page_url, (samples / "single-with-comments-and-image.html").read_bytes())
+    b.response(f"http://{HOST}/wp-json/wp/v2/posts/{rest['id']}", json.dumps(rest).encode(),
+               content_type="application/json; charset=UTF-8")
+    b.close()
+    transform(tmp_path / "out", warcs=[tmp_path / "rest.warc.gz"])
+    (post,) = _lines(tmp_path / "out" / "corpus" / "posts.jsonl")
+    assert post["post_id"] == str(rest["id"])
+    assert post["published"] == "2012-06-28T11:08:00+02:00"
+    assert post["modified"] == "2012-11-02T09:15:00+01:00"
+    assert any("REST API" in w for w in post["warnings"])

@@ -5,15 +5,17 @@ tested on a string.
 """
 from __future__ import annotations
 
+import json
 import re
 from copy import deepcopy
+from datetime import datetime
 from urllib.parse import urldefrag, urlsplit, unquote
 
 from lxml import etree, html as lxml_html
 
 from transform.clean import absolutize, clean_fragment, inline_text, norm_text, text_of
 from transform.dates import iso, rfc822, text_date
-from transform.extracted import Extracted, FeedItem
+from transform.extracted import Extracted, FeedItem, RestItem
 from transform.platforms.wordpress import rules as R
 from transform.records import Capture, Chain, Comment, Link, Listing, MediaRef, Post
 
@@ -527,3 +529,31 @@ def extract_sitemap(body: bytes, url: str, capture: Capture) -> Extracted:
     listing = Listing(kind="listing", url=canonical(url) or url, site=host, listing_type="sitemap",
                       names=names, total=None, capture=capture)
     return Extracted(listing=listing, maybe_names=maybe)
+
+
+def _with_offset(local: str | None, gmt: str | None) -> str | None:
+    """REST API times come as local and GMT wall clocks; their difference is the site's offset."""
+    try:
+        lt, gt = datetime.fromisoformat(local or ""), datetime.fromisoformat(gmt or "")
+    except ValueError:
+        return None
+    minutes = round((lt - gt).total_seconds() / 60)
+    if minutes % 15 or abs(minutes) > 14 * 60:
+        return None
+    sign = "+" if minutes >= 0 else "-"
+    return lt.strftime("%Y-%m-%dT%H:%M:%S") + f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def extract_rest_post(body: bytes, url: str) -> Extracted:
+    """`/wp-json/wp/v2/posts/N` (or `/pages/N`): the post's dates, above all its modified date."""
+    m = R.REST_POST.search(urlsplit(url).path)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return Extracted(skip="unparseable_rest_post")
+    if m is None or not isinstance(data, dict) or str(data.get("id")) != m.group(1):
+        return Extracted(skip="not_content.wp_rest_api")
+    item = RestItem(site=_host(url), post_id=m.group(1), url=canonical(data.get("link")),
+                    published=_with_offset(data.get("date"), data.get("date_gmt")),
+                    modified=_with_offset(data.get("modified"), data.get("modified_gmt")))
+    return Extracted(rest=item)

@@ -37,7 +37,7 @@ CANONICAL = X("string(//link[@rel='canonical']/@href)")
 SHORTLINK = X("string(//link[@rel='shortlink']/@href)")
 
 ARTICLE = [
-    X(f"//article[starts-with(@id, 'post-') and {NOT_IN_COMMENTS}]"),
+    X(f"/html/body/descendant::article[starts-with(@id, 'post-') and {NOT_IN_COMMENTS}]"),
     X(f"//*[{_has_class('hentry')} and {NOT_IN_COMMENTS}]"),
     X(f"//*[{_has_class('type-post')} or {_has_class('type-page')}]"),
     X("//main"),
@@ -105,7 +105,7 @@ NEXT_TEXT = re.compile(r"^\W*(nästa|next|nyare|newer)\b", re.I)
 PREV_TEXT = re.compile(r"^\W*(föregående|previous|äldre|older)\b", re.I)
 
 COMMENT_NODES = X(
-    f"//li[({_has_class('comment')} or {_has_class('pingback')} or {_has_class('trackback')}"
+    f"/html/body/descendant::li[({_has_class('comment')} or {_has_class('pingback')} or {_has_class('trackback')}"
     f" or starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-'))]"
 )
 COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
@@ -120,6 +120,7 @@ LISTED_POSTS = [
     X("//article//a[@rel='bookmark']/@href"),
 ]
 
+REST_POST = re.compile(r"/wp-json/wp/v2/(?:posts|pages)/(\d+)/?$")
 POSTID = re.compile(r"\bpostid-(\d+)\b")
 PAGEID = re.compile(r"\bpage-id-(\d+)\b")
 ARTICLE_ID = re.compile(r"^post-(\d+)$")
