@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("wparchive: interrupted; state is saved, rerun with --resume to continue", file=sys.stderr)
+        print("wparchive: interrupted", file=sys.stderr)
         return 130
 
 
