@@ -4,7 +4,7 @@ Reads OUT/harvest and OUT/corpus (never the network); writes OUT/package and OUT
 """
 from archive_out.errors import (
     ArchiveOutError, ChecksumMismatch, DigestMismatch, Failure, FileMissing, InvalidPackage,
-    MissingInputError, PackageError, ProvenanceMismatch, SchemaViolation, UnexpectedFile,
+    MissingInputError, PackageError, ProvenanceMismatch, RecordMismatch, SchemaViolation, UnexpectedFile,
     UnreadableRecord, VerificationError,
 )
 from archive_out.package import PackageResult, package
@@ -15,5 +15,5 @@ __all__ = [
     "package", "build_report", "verify", "PackageResult", "Report", "VerifyResult", "Part",
     "ArchiveOutError", "MissingInputError", "PackageError", "VerificationError", "Failure",
     "DigestMismatch", "UnreadableRecord", "FileMissing", "UnexpectedFile", "ChecksumMismatch",
-    "ProvenanceMismatch", "SchemaViolation", "InvalidPackage",
+    "ProvenanceMismatch", "RecordMismatch", "SchemaViolation", "InvalidPackage",
 ]

@@ -6,16 +6,25 @@ than re-implementing SURT and field rules) keeps our index line-for-line equal t
 The default record selection indexes response, revisit, resource and metadata records except
 `application/warc-fields` metadata, which is how the harvester writes its crawl facts, so
 a page's URL replays the page, also from the raw WARCs, and other crawlers' WARCs index as
-pywb would index them.
+pywb would index them. The `filename` field is NFC, the form the WACZ and the bag store the
+WARC names in, so a WARC whose name the file system holds decomposed (NFD) still replays.
 """
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
 
 from archive_out.errors import PackageError
+
+
+class _Indexer(CDXJIndexer):
+    """cdxj-indexer with NFC file names in the `filename` field."""
+
+    def _resolve_rel_path(self, filename):
+        return unicodedata.normalize("NFC", super()._resolve_rel_path(filename))
 
 
 def warc_files(warc_dir: Path) -> list[Path]:
@@ -33,7 +42,7 @@ def write_cdxj(warcs: list[Path], dest: Path) -> int:
         raise PackageError("no closed WARC files to index; run `wparchive harvest` (or --resume) first")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".tmp")
-    indexer = CDXJIndexer(str(tmp), [str(p) for p in warcs], sort=True)
+    indexer = _Indexer(str(tmp), [str(p) for p in warcs], sort=True)
     indexer.process_all()
     os.replace(tmp, dest)
     with open(dest, "rb") as fh:

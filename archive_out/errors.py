@@ -104,6 +104,13 @@ class ProvenanceMismatch(Failure):
 
 
 @dataclass(frozen=True)
+class RecordMismatch(Failure):
+    """A corpus record differs from the intact copy of its file that the bag holds."""
+
+    what: ClassVar[str] = "record mismatch"
+
+
+@dataclass(frozen=True)
 class SchemaViolation(Failure):
     """A corpus record does not validate against corpus/schema.json."""
 

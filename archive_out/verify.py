@@ -5,7 +5,9 @@ sha256/sha512 are taken in the same pass, and bag and WACZ manifests that point 
 bytes (hard links, identical copies) are checked against those sums instead of re-reading.
 The result names each part (harvest, corpus, index, WACZ, bag, report) as checked, absent
 (not made yet) or missing (pipeline.json or a sibling output says it should exist), so an
-empty or half-deleted folder can never pass as "everything holds".
+empty or half-deleted folder can never pass as "everything holds". A corpus file that no
+longer matches its manifest is compared, record by record, with the bag's copy when that copy
+still matches the manifest, so the failure names the changed records and fields, not just the file.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ import jsonschema
 from archive_out.cdxj import warc_files
 from archive_out.errors import (
     ArchiveOutError, ChecksumMismatch, Failure, FileMissing, InvalidPackage, ProvenanceMismatch,
-    SchemaViolation, UnexpectedFile, VerificationError,
+    RecordMismatch, SchemaViolation, UnexpectedFile, VerificationError,
 )
 from archive_out.layout import Layout
 from archive_out.warcs import read_capture, scan_warc, summarise_error
@@ -36,6 +38,8 @@ RECORD_FILES = ("posts.jsonl", "pages.jsonl", "tumblr_posts.jsonl", "media.jsonl
 SCHEMA_ANNOTATIONS = {"$schema", "$id", "$defs", "definitions", "title", "description", "version", "$comment", "oneOf"}
 MAX_FAILURES_PER_FILE = 200
 NAMED_PER_DAMAGED_SPAN = 3
+NAMED_CHANGED_RECORDS = 20
+SHOWN_VALUE = 120
 PIPELINE_STATE = "pipeline.json"
 
 
@@ -392,6 +396,10 @@ def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _Ha
         if found != want.lower():
             result.failures.append(ChecksumMismatch(file=label, expected=f"sha256:{want}", found=f"sha256:{found}",
                                                     detail="differs from corpus/manifest.json"))
+            copy = layout.bag / "data" / "corpus" / name
+            if name in RECORD_FILES and copy.is_file() \
+                    and cache.get(copy, ("sha256", "sha512"), progress)["sha256"] == want.lower():
+                _name_changed_records(path, copy, label, f"{prefix}package/bag/data/corpus/{name}", result)
     schema = _load_json(corpus / "schema.json", result, f"{prefix}corpus/schema.json")
     check = _record_checker(schema, f"{prefix}corpus/schema.json", result) if schema is not None else None
     missing: dict[tuple[str, str], int] = {}
@@ -420,6 +428,84 @@ def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _Ha
                 f" against schema.json, {_n(c.get('provenance', 0), 'provenance check')} (seek, re-read, compare)"
                 if state == "checked" else "incomplete: no manifest, or a manifest without record files")
     return warc_sums
+
+
+def _record_lines(path: Path) -> dict[str, tuple[int, str]]:
+    """{record key: (line number, sha256 of the line)}; the key is the record's id, else its url,
+    else its line number (a second record with the same key is keyed by its line too)."""
+    lines: dict[str, tuple[int, str]] = {}
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            raw = raw.rstrip(b"\r\n")
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                record = None
+            key = (record.get("id") or record.get("url")) if isinstance(record, dict) else None
+            key = str(key) if key else f"line {number}"
+            if key in lines:
+                key = f"{key} (line {number})"
+            lines[key] = (number, hashlib.sha256(raw).hexdigest())
+    return lines
+
+
+def _records_at(path: Path, numbers: set[int]) -> dict[int, object]:
+    out: dict[int, object] = {}
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            if number in numbers:
+                try:
+                    out[number] = json.loads(raw)
+                except ValueError:
+                    out[number] = raw.decode("utf-8", errors="replace").strip()
+    return out
+
+
+def _shown(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= SHOWN_VALUE else text[:SHOWN_VALUE - 1] + "…"
+
+
+def _name_changed_records(path: Path, copy: Path, label: str, copy_label: str, result: VerifyResult) -> None:
+    """Name the records of `path` that differ from `copy` (the bag's copy, known to match the manifest):
+    changed ones with the fields that changed, and records added or removed. Reads both, writes nothing."""
+    ours, theirs = _record_lines(path), _record_lines(copy)
+    changed = [k for k in ours if k in theirs and ours[k][1] != theirs[k][1]]
+    added = [k for k in ours if k not in theirs]
+    removed = [k for k in theirs if k not in ours]
+    named = (changed + added + removed)[:NAMED_CHANGED_RECORDS]
+    now = _records_at(path, {ours[k][0] for k in named if k in ours})
+    before = _records_at(copy, {theirs[k][0] for k in named if k in theirs})
+    basis = f"the bag's copy {copy_label}, which matches corpus/manifest.json"
+    for key in named:
+        if key in ours and key in theirs:
+            new, old = now.get(ours[key][0]), before.get(theirs[key][0])
+            if isinstance(new, dict) and isinstance(old, dict):
+                fields = sorted(f for f in set(new) | set(old) if new.get(f, _ABSENT) != old.get(f, _ABSENT))
+                result.failures.append(RecordMismatch(
+                    file=label, record=f"{key} (line {ours[key][0]})",
+                    expected=_shown({f: old[f] for f in fields if f in old}),
+                    found=_shown({f: new[f] for f in fields if f in new}),
+                    detail=f"field(s) {', '.join(fields) or '(none: same values, other bytes)'} differ from "
+                           f"line {theirs[key][0]} of {basis}"))
+            else:
+                result.failures.append(RecordMismatch(
+                    file=label, record=f"{key} (line {ours[key][0]})", expected=_shown(old), found=_shown(new),
+                    detail=f"differs from line {theirs[key][0]} of {basis}"))
+        elif key in ours:
+            result.failures.append(RecordMismatch(file=label, record=f"{key} (line {ours[key][0]})",
+                                                  detail=f"a record that is not in {basis}"))
+        else:
+            result.failures.append(RecordMismatch(file=label, record=key,
+                                                  detail=f"missing: line {theirs[key][0]} of {basis}"))
+    more = len(changed) + len(added) + len(removed) - len(named)
+    if more > 0:
+        result.failures.append(RecordMismatch(file=label, detail=f"{more} more record(s) differ from {basis}"))
+    if not named:
+        result.failures.append(RecordMismatch(
+            file=label, detail=f"the same records as {basis}, but in another order or with other line breaks"))
 
 
 def _check_records(corpus: Path, layout: Layout, prefix: str, result: VerifyResult, check, missing: dict,
@@ -507,8 +593,8 @@ def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCac
         if linked:
             detail = (f"bag manifest; this is one file, hard-linked into the bag from harvest/warc/{linked} (same "
                       "inode), so the damage shows in both places and the bag holds no second copy")
-            if linked in intact_elsewhere:
-                detail += f"; the copy in {intact_elsewhere[linked]} is intact"
+            if _nfc(linked) in intact_elsewhere:
+                detail += f"; the copy in {intact_elsewhere[_nfc(linked)]} is intact"
         for alg, want in sorted(hashes.items()):
             if sums.get(alg) != want.lower():
                 result.failures.append(ChecksumMismatch(file=f"{label}/{rel}", expected=f"{alg}:{want.lower()}",
@@ -603,11 +689,11 @@ def _verify_wacz(path: Path, label: str, result: VerifyResult, progress: Progres
 
 def _compare_copies(result: VerifyResult, warc_sums: dict[str, str], wacz_label: str, intact: dict[str, str]) -> None:
     """Harvest WARCs against the WACZ's copies, blaming the copy that disagrees with its own records."""
-    harvest_failing = {f.file for f in result.failures if f.file.startswith("harvest/warc/")}
+    harvest_failing = {_nfc(f.file) for f in result.failures if f.file.startswith("harvest/warc/")}
     for member, wacz_sum in sorted(intact.items()):
         if not member.startswith("archive/"):
             continue
-        base = os.path.basename(member)
+        base = _nfc(os.path.basename(member))
         ours = warc_sums.get(base)
         if ours is None or ours == wacz_sum:
             continue
@@ -615,7 +701,7 @@ def _compare_copies(result: VerifyResult, warc_sums: dict[str, str], wacz_label:
         note = f"the copy in {wacz_label}!{member} is intact (it matches the WACZ's datapackage.json)"
         if label in harvest_failing:
             for i, f in enumerate(result.failures):
-                if f.file == label and isinstance(f, ChecksumMismatch):
+                if _nfc(f.file) == label and isinstance(f, ChecksumMismatch):
                     result.failures[i] = dataclasses.replace(f, detail=f"{f.detail}; {note}")
                     break
             else:
@@ -782,7 +868,7 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
         intact_index.update(intact)
         for member in intact:
             if member.startswith("archive/"):
-                intact_by_warc.setdefault(os.path.basename(member), f"{label}!{member}")
+                intact_by_warc.setdefault(_nfc(os.path.basename(member)), f"{label}!{member}")
     if not layout.waczs():
         result.part("wacz", "absent")
     if layout.cdxj.exists():
@@ -814,7 +900,7 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
 
 def _verify_tree(layout: Layout, prefix: str, result: VerifyResult, cache: _HashCache,
                  progress: Progress | None, algorithms: tuple[str, ...] | None = None) -> dict[str, str]:
-    """WARC records, then the corpus against them; returns the WARCs' sha256 sums by name."""
+    """WARC records, then the corpus against them; returns the WARCs' sha256 sums by NFC name."""
     manifest_warcs: dict[str, str] = {}
     manifest_path = layout.corpus / "manifest.json"
     if manifest_path.exists():
@@ -831,5 +917,5 @@ def _verify_tree(layout: Layout, prefix: str, result: VerifyResult, cache: _Hash
     for path in warc_files(layout.warc_dir):
         known = cache.sums.get(cache.key(path), {})
         if "sha256" in known:
-            sums[path.name] = known["sha256"]
+            sums[_nfc(path.name)] = known["sha256"]
     return sums

@@ -2,7 +2,8 @@
 
 WARCs are stored uncompressed in the zip (they are gzip already, and replay tools seek into
 them); every member's sha256 and size go into datapackage.json, whose own digest goes into
-datapackage-digest.json, as `wacz validate` and ReplayWeb.page expect.
+datapackage-digest.json, as `wacz validate` and ReplayWeb.page expect. Member names are NFC, as
+in the bag and in the index's `filename` fields, whatever form the file system gave the WARC.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -120,7 +122,7 @@ def write_wacz(
             })
 
         for warc in warcs:
-            add("archive/" + warc.name, warc, zipfile.ZIP_STORED)
+            add("archive/" + unicodedata.normalize("NFC", warc.name), warc, zipfile.ZIP_STORED)
         add(INDEX_PATH, cdxj, zipfile.ZIP_DEFLATED)
 
         def page_lines() -> Iterator[bytes]:

@@ -462,14 +462,23 @@ class CaptureFacts:
     length: int
 
 
+RECORD_STARTS = (b"\x1f\x8b", b"WARC/")  # a gzip member, or an uncompressed record's version line
+
+
 def read_capture(path: str, offset: int, fh: BinaryIO | None = None) -> CaptureFacts:
     """Seek to `offset`, parse one record and return its identifying headers and member length.
 
+    Raises ArchiveLoadFailed unless a record starts exactly there: warcio, started inside a gzip
+    member, can fall back to raw deflate and now and then decode the member's own record.
     Pass an open `fh` of the same file to avoid reopening it for every record.
     """
     if fh is None:
         with open(path, "rb") as own:
             return read_capture(path, offset, own)
+    fh.seek(offset)
+    if not fh.read(5).startswith(RECORD_STARTS):
+        raise ArchiveLoadFailed(f"no WARC record starts at offset {offset}: neither a gzip member nor a "
+                                "'WARC/' line begins there")
     fh.seek(offset)
     iterator = ArchiveIterator(fh, no_record_parse=True)
     record = next(iter(iterator))

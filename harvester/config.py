@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harvester.errors import ConfigError
+from harvester.selectors import selector_xpath
+from harvester.urls import normalize
 
 TRAP_RULES = (
     "calendar", "replytocom", "share", "like_comment", "login_admin", "search", "amp", "feed_fanout",
@@ -144,9 +146,11 @@ class HarvestConfig:
 
     @property
     def site_hosts(self) -> tuple[str, ...]:
+        """Allowed hosts as `host` (the scheme's default port) or `host:port`, as scope compares them."""
         hosts = []
         if self.wordpress.site:
-            hosts.append(urlsplit(self.wordpress.site).hostname or "")
+            site = normalize(self.wordpress.site)
+            hosts.append(urlsplit(site).netloc if site else "")
         hosts.extend(self.tumblr.blogs)
         hosts.extend(self.scope.extra_hosts)
         return tuple(h for h in hosts if h)
@@ -246,10 +250,55 @@ def build_config(data: dict[str, Any], source: str = "") -> HarvestConfig:
     return cfg
 
 
-def _check_url(value: str, where: str) -> None:
-    parts = urlsplit(value)
+CREDENTIALS_ADVICE = (
+    "remove the user:password@ part: URL settings are written as given into config.toml, summary.json "
+    "and every warcinfo record (a proxy that needs a login belongs in network.proxy, whose credentials "
+    "are never stored)"
+)
+
+
+def _masked(value: str) -> str:
+    """The value with any `user:password@` replaced by `***@`, so an error message never repeats a secret."""
+    prefix, sep, rest = value.partition("//")
+    prefix, rest = (prefix + sep, rest) if sep else ("", value)
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" not in authority:
+        return value
+    return prefix + "***" + rest[authority.rindex("@"):]
+
+
+def _credentials(value: str, where: str) -> ConfigError:
+    return ConfigError(f"{_masked(value)!r} carries credentials (user:password@); {CREDENTIALS_ADVICE}", where)
+
+
+def _check_url(value: str, where: str, credentials_ok: bool = False) -> None:
+    """An absolute http(s) URL with a numeric port; credentials only where the setting keeps them secret."""
+    try:
+        parts = urlsplit(value)
+        parts.port
+    except ValueError as exc:
+        why = "its port is not a number from 0 to 65535" if "port" in str(exc).lower() else str(exc)
+        raise ConfigError(f"{_masked(value)!r} is not a usable URL: {why}", where) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"expected an http(s) URL, got {value!r}", where)
+        raise ConfigError(f"expected an http(s) URL, got {_masked(value)!r}", where)
+    if not credentials_ok and "@" in parts.netloc:
+        raise _credentials(value, where)
+
+
+def _check_host(entry: str, where: str) -> None:
+    """A scope entry: `host` (the scheme's default port) or `host:port`, never with credentials."""
+    if "@" in entry:
+        raise _credentials(entry, where)
+    try:
+        urlsplit(f"//{entry}").port
+    except ValueError:
+        raise ConfigError(f"expected host or host:port with a port from 0 to 65535, got {entry!r}", where) from None
+
+
+def _check_listing(entry: str, where: str) -> None:
+    """A listing is a path on the site or an absolute http(s) URL; an absolute one is checked like a URL."""
+    if "://" in entry or entry.startswith("//"):
+        _check_url(entry if "://" in entry else "http:" + entry, where)
 
 
 def validate(cfg: HarvestConfig) -> None:
@@ -260,6 +309,13 @@ def validate(cfg: HarvestConfig) -> None:
         _check_url(wp.site, "wordpress.site")
     if wp.chain_start != "auto":
         _check_url(wp.chain_start, "wordpress.chain_start")
+    for entry in wp.listings:
+        _check_listing(entry, "wordpress.listings")
+    for sel in wp.nav_selectors:
+        try:
+            selector_xpath(sel)
+        except ValueError as exc:
+            raise ConfigError(str(exc), "wordpress.nav_selectors") from None
     for strategy in wp.auto_strategy:
         if strategy not in ("date-archives", "previous-links"):
             raise ConfigError(f"unknown strategy {strategy!r}; use date-archives and/or previous-links",
@@ -270,10 +326,15 @@ def validate(cfg: HarvestConfig) -> None:
         except re.error as exc:
             raise ConfigError(f"not a regular expression: {exc}", f"wordpress.{key}") from None
     for blog in tb.blogs:
+        if "@" in blog:
+            raise _credentials(blog, "tumblr.blogs")
         if not re.fullmatch(r"[a-z0-9.-]+\.[a-z]{2,}", blog):
             raise ConfigError(f"expected a blog host name like name.tumblr.com, got {blog!r}", "tumblr.blogs")
     if not 1 <= tb.api_page_size <= 50:
         raise ConfigError("must be between 1 and 50 (the API's maximum)", "tumblr.api_page_size")
+    for key in ("extra_hosts", "media_hosts"):
+        for entry in getattr(cfg.scope, key):
+            _check_host(entry, f"scope.{key}")
     for key in ("include", "exclude"):
         for pattern in getattr(cfg.scope, key):
             try:
@@ -295,13 +356,16 @@ def validate(cfg: HarvestConfig) -> None:
     if pol.concurrency < 1:
         raise ConfigError("must be >= 1", "politeness.concurrency")
     if net.proxy:
-        _check_url(net.proxy, "network.proxy")
+        _check_url(net.proxy, "network.proxy", credentials_ok=True)
     if net.timeout <= 0:
         raise ConfigError("must be > 0", "network.timeout")
     if net.retries < 0:
         raise ConfigError("must be >= 0", "network.retries")
     if net.accept_encoding not in ("gzip", "identity"):
         raise ConfigError("must be gzip or identity", "network.accept_encoding")
+    for key in ("max_pages", "max_depth"):
+        if getattr(lim, key) < 0:
+            raise ConfigError(f"must be >= 0 (0 = no limit), got {getattr(lim, key)}", f"limits.{key}")
     if lim.max_response_bytes < 1024 or lim.max_decompressed_bytes < 1024:
         raise ConfigError("size caps must be at least 1024 bytes", "limits")
     if cfg.warc.max_size < 1024:
@@ -334,6 +398,10 @@ def _read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
         return tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {p}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{p} is a folder, not a config file; give the path of a .toml file") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {p}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p} is not valid TOML: {exc}") from None
 
@@ -380,8 +448,15 @@ def config_for(out_dir: str | os.PathLike[str], path: str | os.PathLike[str] | N
 
 
 def effective_proxy(cfg: HarvestConfig) -> str:
-    """The proxy in force: the config key (or --proxy), else the standard http_proxy variable."""
-    return cfg.network.proxy or os.environ.get("http_proxy") or os.environ.get("HTTP_PROXY") or ""
+    """The proxy in force: the config key (or --proxy), else the standard http_proxy variable, checked like the key."""
+    if cfg.network.proxy:
+        return cfg.network.proxy
+    for name in ("http_proxy", "HTTP_PROXY"):
+        value = os.environ.get(name)
+        if value:
+            _check_url(value, f"{name} (environment variable)", credentials_ok=True)
+            return value
+    return ""
 
 
 def _toml_value(value: Any) -> str:

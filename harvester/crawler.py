@@ -2,7 +2,8 @@
 
 Order of a commit (under one lock): WARC records written and flushed, then one SQLite
 transaction (outcome, new URLs, chain hop, WARC good size), then the crawl-log line. A kill -9 at
-any point leaves a WARC tail the state does not claim; resume cuts it off and fetches again.
+any point leaves a WARC tail the state does not claim; resume cuts it off and fetches again. An
+exception before the transaction commits cuts the open WARC back at once, so the tail never grows.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from harvester.urls import normalize
 from harvester.warc import PAYLOAD_DIGEST_POLICY, RotatingWarcWriter, recover_open_file
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five consecutive redirects
 
 
 class _Interrupted(Exception):
@@ -80,6 +82,7 @@ def retry_after_seconds(value: str) -> float | None:
 class Harvester:
     def __init__(self, cfg: HarvestConfig, out_dir: Path, resume: bool = False, ignore_robots: bool = False):
         self.cfg = cfg
+        self.proxy = effective_proxy(cfg)
         self.out = Path(out_dir)
         self.hdir = self.out / "harvest"
         self.warc_dir = self.hdir / "warc"
@@ -93,9 +96,8 @@ class Harvester:
         self.state = CrawlState(state_path)
         self.scope = Scope(cfg)
         self.traps = TrapFilter(cfg.traps)
-        self.wp_host = urlsplit(cfg.wordpress.site).netloc if cfg.wordpress.site else ""
+        self.wp_host = urlsplit(normalize(cfg.wordpress.site) or "").netloc if cfg.wordpress.site else ""
         self.blogs = set(cfg.tumblr.blogs)
-        self.proxy = effective_proxy(cfg)
         self.fetcher = Fetcher(cfg.harvest.user_agent, self.proxy, cfg.network.timeout,
                                cfg.limits.max_response_bytes, cfg.limits.max_decompressed_bytes,
                                cfg.network.accept_encoding)
@@ -255,13 +257,18 @@ class Harvester:
             self.progress.event(line)
 
     # fetching ---------------------------------------------------------------------------------
-    def fetch_with_retries(self, url: str, entry: UrlEntry | None) -> tuple[Exchange | None, FetchError | None, int]:
+    def fetch_with_retries(self, url: str, entry: UrlEntry | None,
+                           booked: bool = True) -> tuple[Exchange | None, FetchError | None, int]:
+        """Fetch with backoff; each attempt waits for the host's turn (the first one was booked by the
+        scheduler when `booked`), so retries keep the per-host delay and Crawl-delay too."""
         net = self.cfg.network
         attempt = 0
         while True:
             if self.stopping.is_set():
                 raise _Interrupted()
             attempt += 1
+            if (attempt > 1 or not booked) and not self.sched.wait_turn(url):
+                raise _Interrupted()
             with self.commit_lock:
                 with self.state.transaction() as db:
                     self.state.bump(db, "requests")
@@ -352,10 +359,28 @@ class Harvester:
             self.sched.release(task.host)
 
     def fetch_robots(self, task: Task) -> None:
-        ex, err, attempt = self.fetch_with_retries(task.url, None)
-        policy = policy_from_response(task.host, ex.status if ex else None, ex.content or b"" if ex else b"")
+        """robots.txt of a host, following up to 5 in-scope redirects (RFC 9309 2.3.1.2).
+
+        Every hop is captured and logged like any fetch (outcome `redirect`, `via` the hop before);
+        the final answer decides the host's policy. A redirect not followed (out of scope, a loop,
+        a sixth hop) counts as robots.txt unavailable, as RFC 9309 allows for too many redirects.
+        """
+        url, via, seen = task.url, None, {task.url}
+        for hop in range(ROBOTS_MAX_REDIRECTS + 1):
+            ex, err, attempt = self.fetch_with_retries(url, None, booked=hop == 0)
+            entry = UrlEntry(url, 0, via, "robots", 0, None, False, True)
+            target, not_followed = self.robots_redirect(ex, hop, seen)
+            if target is None:
+                break
+            self.commit_robots_hop(ex, entry, attempt)
+            seen.add(target)
+            via, url = url, target
+        policy = policy_from_response(task.host, ex.status if ex else None, ex.content or b"" if ex else b"",
+                                      not_followed)
         if ex is not None and ex.content is None and ex.status == 200:
             policy = policy_from_response(task.host, 200, b"")
+        if url != task.url:
+            policy.note += f" (after redirects, from {url})"
         if not self.respect_robots:
             policy.parser = None
             policy.disallow_all = False
@@ -365,7 +390,6 @@ class Harvester:
         host_row = ("INSERT OR REPLACE INTO hosts VALUES (?, ?, ?, ?, ?)",
                     (task.host, policy.note + (f"; Crawl-delay {delay:g}s" if delay else ""),
                      ex.status if ex else None, (ex.content or b"") if ex else b"", urlsplit(task.url).scheme))
-        entry = UrlEntry(task.url, 0, None, "robots", 0, None, False, True)
         with self.commit_lock:
             with self.state.transaction() as db:
                 self.state.add_url(db, entry, status="fetching")
@@ -373,16 +397,39 @@ class Harvester:
                 analysis = PageAnalysis()
                 if self.platform_of(task.host) == "wordpress" and self.cfg.wordpress.sitemaps:
                     for sm in policy.sitemaps():
-                        target = normalize(sm, task.url)
+                        target = normalize(sm, url)
                         if target:
                             analysis.links.append(Link(target, "robots:sitemap", priority=PRIORITY_LISTING,
                                                        trusted=True))
-                self.commit(ex, entry, analysis, attempt, pushes, extra_sql=[host_row])
+                self.commit(ex, entry, analysis, attempt, pushes, extra_sql=[host_row], follow_redirect=False)
             else:
-                self.commit_failure(task.url, entry, err, attempt, extra_sql=[host_row])
+                self.commit_failure(url, entry, err, attempt, extra_sql=[host_row])
         self.sched.set_robots(task.host, policy, delay)
         for entry in pushes:
             self.sched.push(entry)
+
+    def robots_redirect(self, ex: Exchange | None, hop: int, seen: set[str]) -> tuple[str | None, str]:
+        """(where a robots.txt redirect leads, "") if it is to be followed, else (None, why not; "" if no redirect)."""
+        if ex is None or not 300 <= ex.status < 400:
+            return None, ""
+        target = normalize(ex.header("Location"), ex.url) if ex.header("Location") else None
+        if target is None:
+            return None, "no usable Location"
+        if hop >= ROBOTS_MAX_REDIRECTS:
+            return None, f"more than {ROBOTS_MAX_REDIRECTS} redirects"
+        if target in seen:
+            return None, f"redirect loop at {target}"
+        decision = self.scope.check(target)
+        if not decision.allowed:
+            return None, f"redirect to {target}: {decision.reason}"
+        return target, ""
+
+    def commit_robots_hop(self, ex: Exchange, entry: UrlEntry, attempt: int) -> None:
+        """A robots.txt redirect on the way to the final answer: captured and logged, its target not queued."""
+        with self.commit_lock:
+            with self.state.transaction() as db:
+                self.state.add_url(db, entry, status="fetching")
+            self.commit(ex, entry, PageAnalysis(), attempt, [], follow_redirect=False)
 
     def restore_robots(self) -> None:
         """Policies fetched before an interruption: robots.txt is not asked for again on resume."""
@@ -448,8 +495,25 @@ class Harvester:
                                 depth=entry.depth, hop=entry.hop, attempt=attempt))
 
     def commit(self, ex: Exchange, entry: UrlEntry, analysis: PageAnalysis, attempt: int,
-               pushes: list[UrlEntry], extra_sql: list | None = None) -> None:
-        """Write the exchange and its metadata, then record everything it taught us (caller holds commit_lock)."""
+               pushes: list[UrlEntry], extra_sql: list | None = None, follow_redirect: bool = True) -> None:
+        """Write the exchange and its metadata, then record everything it taught us (caller holds commit_lock).
+
+        If anything fails before the state has taken it, the open WARC is cut back to where this
+        commit began, so no record the state does not claim stays in the file.
+        """
+        mark = self.writer.mark()
+        try:
+            lines = self._commit(ex, entry, analysis, attempt, pushes, extra_sql, follow_redirect)
+        except BaseException:
+            self.writer.truncate_to(mark)
+            raise
+        self.emit(*lines)
+        ex.close()
+        self.writer.maybe_rotate()
+
+    def _commit(self, ex: Exchange, entry: UrlEntry, analysis: PageAnalysis, attempt: int,
+                pushes: list[UrlEntry], extra_sql: list | None, follow_redirect: bool) -> list[dict[str, Any]]:
+        """The WARC records and the state transaction of one commit; returns the crawl-log lines to emit."""
         writer = self.writer
         url = ex.url
         revisit_of = None
@@ -472,16 +536,17 @@ class Harvester:
         location = None
         if 300 <= ex.status < 400 and ex.header("Location"):
             location = normalize(ex.header("Location"), url)
-            if location:
+            if location and follow_redirect:
                 links.append(Link(location, "redirect", requisite=entry.requisite, chain_member=False,
                                   priority=min(entry.priority, PRIORITY_LISTING), trusted=True))
+            if location:
                 if self.state.known(location):
                     reason = f"redirect to {location}, already seen (redirect loop or duplicate); not followed again"
                 else:
                     reason = f"redirect to {location}"
         hop = self.chain.hop_for(url, analysis)
         resp_ref, _ = writer.write_exchange(ex, revisit_of=revisit_of)
-        outlinks = sorted({l.url for l in links})
+        outlinks = sorted({l.url for l in links} | ({location} if location else set()))
         meta = CaptureMetadata(entry.via, entry.discovered_by, entry.depth, tuple(outlinks), hop)
         writer.write_metadata(url, resp_ref.record_id, meta, ex.date)
         writer.flush()
@@ -512,12 +577,10 @@ class Harvester:
                 self.consider(db, link, url, (entry.depth or 0) + 1, log=log, pushes=pushes)
             db.execute("UPDATE warc_files SET good_size=? WHERE name=?", (writer.size(), resp_ref.warc_file))
             self.chain.on_fetched(db, ex, entry, analysis, resp_ref.record_id, location, pushes)
-        self.emit(self.log_line(url, outcome, reason=reason, status=ex.status, bytes=ex.body_length,
-                                payload_digest=ex.payload_digest, via=entry.via, discovered_by=entry.discovered_by,
-                                depth=entry.depth, hop=hop["position"] if hop else None,
-                                warc_file=resp_ref.warc_file, warc_offset=resp_ref.offset, attempt=attempt), *log)
-        ex.close()
-        writer.maybe_rotate()
+        return [self.log_line(url, outcome, reason=reason, status=ex.status, bytes=ex.body_length,
+                              payload_digest=ex.payload_digest, via=entry.via, discovered_by=entry.discovered_by,
+                              depth=entry.depth, hop=hop["position"] if hop else None,
+                              warc_file=resp_ref.warc_file, warc_offset=resp_ref.offset, attempt=attempt), *log]
 
     # main loop --------------------------------------------------------------------------------
     def seed(self) -> None:
@@ -617,9 +680,8 @@ class Harvester:
         marks = ",".join("?" * len(statuses))
         with self.commit_lock:
             with self.state.transaction() as db:
-                bad_hosts = {urlsplit(url).netloc for (url,) in db.execute(
-                    "SELECT url FROM urls WHERE discovered_by='robots' AND ((status='failed' AND outcome='network_error')"
-                    f" OR url IN (SELECT url FROM fetches WHERE status IN ({marks})))", statuses)}
+                bad_hosts = {host for (host,) in db.execute(
+                    f"SELECT host FROM hosts WHERE status IS NULL OR status IN ({marks})", statuses)}
                 for host in bad_hosts:
                     db.execute("DELETE FROM hosts WHERE host=?", (host,))
                 rows = db.execute(

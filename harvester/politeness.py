@@ -73,6 +73,23 @@ class Scheduler:
             slot.next_time = max(slot.next_time, slot.last_start + slot.delay)
             self.cond.notify_all()
 
+    def wait_turn(self, url: str) -> bool:
+        """Block until the URL's host may be asked again, then book that start; False if the crawl stops.
+
+        `next_task` books the first attempt of a task; every further request of it (a retry, a
+        robots.txt redirect hop) calls this, so per-host delay and Crawl-delay hold for each one.
+        """
+        with self.cond:
+            slot = self._slot(url)
+            while not self.stopped:
+                now = time.monotonic()
+                if slot.next_time <= now:
+                    slot.last_start = now
+                    slot.next_time = now + slot.delay
+                    return True
+                self.cond.wait(slot.next_time - now)
+            return False
+
     def robots_of(self, host: str) -> RobotsPolicy | None:
         with self.cond:
             slot = self.hosts.get(host)

@@ -1,4 +1,7 @@
-"""robots.txt per host via protego: fetched before any other URL of the host, Crawl-delay included."""
+"""robots.txt per host via protego: fetched before any other URL of the host, Crawl-delay included.
+
+Redirects are followed by the crawler (up to five, in scope); this module judges the final answer.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,13 +35,22 @@ class RobotsPolicy:
         return list(self.parser.sitemaps) if self.parser is not None else []
 
 
-def policy_from_response(host: str, status: int | None, body: bytes) -> RobotsPolicy:
-    """Google's convention: 2xx parsed, 4xx allows all, 5xx or no answer disallows all for this crawl."""
+def policy_from_response(host: str, status: int | None, body: bytes, not_followed: str = "") -> RobotsPolicy:
+    """Google's convention: 2xx parsed, 4xx allows all, 5xx or no answer disallows all for this crawl.
+
+    A 3xx here is a redirect the crawler did not follow (it follows up to five in scope): RFC 9309
+    2.3.1.2 lets a crawler treat that as unavailable, so, like a 4xx, it allows all. `not_followed`
+    says why it was not followed, for the note.
+    """
     if status is None:
         return RobotsPolicy(host, None, "robots.txt unreachable: host treated as disallowed", disallow_all=True)
     if 200 <= status < 300:
         text = body.decode("utf-8", errors="replace")
         return RobotsPolicy(host, Protego.parse(text), f"robots.txt {status}")
+    if 300 <= status < 400:
+        why = f" ({not_followed})" if not_followed else ""
+        return RobotsPolicy(host, None, f"robots.txt {status}: redirect not followed{why}; treated as unavailable "
+                                        "(RFC 9309 2.3.1.2): everything allowed")
     if 400 <= status < 500:
         return RobotsPolicy(host, None, f"robots.txt {status}: everything allowed")
     return RobotsPolicy(host, None, f"robots.txt {status}: host treated as disallowed", disallow_all=True)

@@ -172,6 +172,21 @@ class RotatingWarcWriter:
         if self._fh:
             self._fh.flush()
 
+    def mark(self) -> tuple[str, int]:
+        """(file name, size) before a group of records, for `truncate_to` if the group is not committed."""
+        self._ensure_open()
+        return self.name, self._fh.tell()
+
+    def truncate_to(self, mark: tuple[str, int]) -> None:
+        """Cut the open file back to `mark`, dropping records written after it (one gzip member each)."""
+        name, size = mark
+        if self._fh is None or self.name != name or self._fh.tell() <= size:
+            return
+        self._fh.flush()
+        self._fh.truncate(size)
+        self._fh.seek(size)
+        os.fsync(self._fh.fileno())
+
     def maybe_rotate(self) -> None:
         if self._fh is not None and self._fh.tell() >= self.max_size:
             self.close()

@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from replica.clock import iso, to_stockholm
 from replica.config import WORDPRESS_HOST
+from replica.wordpress.theme import teaser_text
 
 if TYPE_CHECKING:
     from replica.sites import Sites
@@ -81,7 +82,7 @@ def build_truth(sites: "Sites") -> dict[str, Any]:
             "comments": [{"id": c.id, "parent": c.parent, "author": c.author, "date": iso(to_stockholm(c.date)),
                           "text": c.text} for c in p.comments],
             "media": media, "chain_position": chain_pos.get(p.id), "publication_position": p.position,
-            "reachable": site.served(p), "excerpt": p.lead,
+            "reachable": site.served(p), "excerpt": teaser_text(site, p),
         })
     wp_urls, wp_redirects = crawl(sites, [f"http://{WORDPRESS_HOST}/"], lambda h: h == WORDPRESS_HOST)
     wordpress = {

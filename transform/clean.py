@@ -141,13 +141,20 @@ _BREAKS = re.compile("[\\s\u2028\u2029]*[\u2028\u2029][\\s\u2028\u2029]*")
 LINE_TAGS = ("br", "li", "tr", "dt", "dd")
 
 
-def text_of(el) -> str:
-    """Plain text of an element with paragraphs kept as blank-line separated blocks."""
+class _Reached(Exception):
+    pass
+
+
+def text_of(el, until=None) -> str:
+    """Plain text of an element with paragraphs kept as blank-line separated blocks; with `until`
+    (an element inside `el`), only the text before it."""
     if el is None:
         return ""
     parts: list[str] = []
 
     def walk(node) -> None:
+        if node is until:
+            raise _Reached
         tag = node.tag if isinstance(node.tag, str) else ""
         block = tag in BLOCK_TAGS
         if block:
@@ -164,7 +171,10 @@ def text_of(el) -> str:
         if node.tail and node is not el:
             parts.append(node.tail.replace("\n", " "))
 
-    walk(el)
+    try:
+        walk(el)
+    except _Reached:
+        pass
     joined = _BREAKS.sub(lambda m: "\n\n" if _PARA in m.group(0) else "\n", "".join(parts))
     return norm_text(joined)
 

@@ -53,7 +53,7 @@ def merge_spills(spills: list[str], path: str) -> sqlite3.Connection:
         CREATE INDEX feed_pid ON feed_items(post_id);
         CREATE INDEX rest_key ON rest_items(site, post_id, rank);
         CREATE INDEX tumblr_key ON tumblr(blog, post_id, source, rank);
-        CREATE INDEX captured_url ON captured(url);
+        CREATE INDEX captured_url ON captured(url, date);
         CREATE INDEX captured_digest ON captured(digest);
         CREATE INDEX listings_key ON listings(url, listing_type, rank);
         CREATE TABLE alias (url TEXT PRIMARY KEY, id TEXT, prio INTEGER);
@@ -162,20 +162,32 @@ def _redirects(db) -> None:
             dst, hops = targets.get(dst), hops + 1
 
 
+def original_of(db, refers: str | None, refers_date: str | None, digest: str | None) -> str | None:
+    """The captured URL a revisit repeats: the one its WARC-Refers-To-Target-URI names (at its
+    WARC-Refers-To-Date, else with the same payload), and only without that, any URL with the
+    payload digest: several URLs can share one payload."""
+    if refers:
+        for where, args in (("url=? AND date=?", (refers, refers_date)), ("url=? AND digest=?", (refers, digest))):
+            if None not in args and db.execute(f"SELECT 1 FROM captured WHERE {where} LIMIT 1", args).fetchone():
+                return refers
+    row = db.execute("SELECT url FROM captured WHERE digest=? ORDER BY url LIMIT 1", (digest,)).fetchone()
+    return row[0] if row else None
+
+
 def _revisits(db, result: MergeResult, rejects: list[Reject]) -> None:
     resolved = 0
-    for url, refers, digest, _rank, cap in db.execute(
-            "SELECT url, refers_uri, digest, rank, capture FROM revisits ORDER BY url, rank").fetchall():
-        row = db.execute("SELECT url FROM captured WHERE digest=? ORDER BY url LIMIT 1", (digest,)).fetchone()
+    for url, refers, refers_date, digest, _rank, cap in db.execute(
+            "SELECT url, refers_uri, refers_date, digest, rank, capture FROM revisits ORDER BY url, rank").fetchall():
+        original = original_of(db, refers, refers_date, digest)
         capture = json.loads(cap)
-        if row is None:
+        if original is None:
             rejects.append(Reject("reject", "revisit_without_original",
                                   f"revisit of {refers or url} (digest {digest}): no capture with that payload "
                                   "in the given WARC files", capture["warc_file"], capture["offset"], url,
                                   capture["record_id"]))
             continue
         resolved += 1
-        target = resolve(db, row[0])
+        target = resolve(db, original)
         if target:
             _alias(db, url, target, 4)
     result.stats["dedup.revisits_resolved"] = resolved
@@ -304,8 +316,9 @@ def _finish_tumblr(db, rec: dict[str, Any]) -> dict[str, Any]:
     return rec
 
 
-def _listing_names(db, names: list[str], maybe: list[str]) -> list[str]:
-    out: dict[str, None] = {}
+def _listing_names(db, names: list[str], maybe: list[str]) -> dict[str, str]:
+    """{each URL the listing names: the name the corpus gives it}; pages and unresolved maybes left out."""
+    out: dict[str, str] = {}
     uncertain = set(maybe)
     for url in names + maybe:
         target = resolve(db, url)
@@ -321,8 +334,8 @@ def _listing_names(db, names: list[str], maybe: list[str]) -> list[str]:
             continue
         else:
             name = url
-        out.setdefault(name, None)
-    return list(out)
+        out.setdefault(url, name)
+    return out
 
 
 def write_corpus(db, corpus: Path, warc_rejects: list[Reject]) -> MergeResult:
@@ -352,7 +365,14 @@ def write_corpus(db, corpus: Path, warc_rejects: list[Reject]) -> MergeResult:
             key=lambda r: (r[0], r[1])):
         _, _, maybe, js = next(group)
         rec = json.loads(js)
-        rec["names"] = _listing_names(db, rec["names"], json.loads(maybe))
+        named = _listing_names(db, rec["names"], json.loads(maybe))
+        rec["names"] = list(dict.fromkeys(named.values()))
+        titles: dict[str, str] = {}
+        # A link straight to the post's own URL says its title before a shortlink's or a redirect's.
+        for url, title in sorted(rec["titles"].items(), key=lambda item: named.get(item[0]) != item[0]):
+            if url in named:
+                titles.setdefault(named[url], title)
+        rec["titles"] = titles
         writers["listings.jsonl"].write(rec)
     seen = set()
     rows = db.execute("SELECT warc_file, offset, reason, json FROM rejects ORDER BY warc_file, offset, reason, json")

@@ -50,7 +50,8 @@ class WarcItem:
 
 @dataclass
 class Broken:
-    """A place in a WARC file where reading failed; the rest of that file is unreadable."""
+    """A place in a WARC file where reading failed: one damaged record (reading goes on at the next
+    gzip member) or, in an uncompressed file, the rest of the file."""
 
     warc_file: str
     offset: int
@@ -107,6 +108,26 @@ def _is_member_start(fh, pos: int) -> bool:
     return head.startswith((b"WARC/1.", b"WARC/0."))
 
 
+def next_member_start(fh, after: int, end: int | None = None) -> int | None:
+    """The first offset past `after` (and before `end`) where a gzip member holding a WARC record
+    starts: where reading resumes after a damaged member."""
+    pos = after + 1
+    while end is None or pos < end:
+        fh.seek(pos)
+        window = fh.read(CHUNK)
+        if len(window) < len(_GZIP_MAGIC):
+            return None
+        i = window.find(_GZIP_MAGIC)
+        while i >= 0:
+            if end is not None and pos + i >= end:
+                return None
+            if _is_member_start(fh, pos + i):
+                return pos + i
+            i = window.find(_GZIP_MAGIC, i + 1)
+        pos += len(window) - len(_GZIP_MAGIC) + 1
+    return None
+
+
 def split_points(path: str | os.PathLike, every: int = RANGE_BYTES) -> list[int]:
     """Offsets where a gzip member holding a WARC record starts, about every `every` bytes.
 
@@ -138,41 +159,66 @@ def split_points(path: str | os.PathLike, every: int = RANGE_BYTES) -> list[int]
 
 def iter_warc(path: str | os.PathLike, name: str | None = None, start: int = 0,
               end: int | None = None) -> Iterator[WarcItem | Broken | Skipped]:
-    """Yield each record of `path` that starts in [start, end); `start` must be a record boundary."""
+    """Yield each record of `path` that starts in [start, end); `start` must be a record boundary.
+
+    A damaged record is one `Broken` at its offset; in a gzip file reading then resumes at the next
+    member that starts a WARC record, so one bad member costs one record, not the rest of the file."""
     name = name or os.path.basename(os.fspath(path))
     with open(path, "rb") as fh:
-        fh.seek(start)
-        it = ArchiveIterator(fh, arc2warc=True, ensure_http_headers=False)
+        gzipped = fh.read(3) == _GZIP_MAGIC
         offset = start
-        url = record_id = None
-        detail = BROKEN_DETAIL + (f" up to byte {end}" if end is not None else "")
         first_format = None
-        while end is None or offset < end:
-            try:
-                record = next(it)
-            except StopIteration:
+        while offset is not None and (end is None or offset < end):
+            fh.seek(offset)
+            it = ArchiveIterator(fh, arc2warc=True, ensure_http_headers=False)
+            broken, first_format = yield from _records(it, name, offset, end, first_format)
+            if broken is None:
                 return
-            except Exception as exc:  # noqa: BLE001 - any parse failure is reported, not raised
-                log.info("%s: unreadable after offset %s: %s", name, offset, exc)
-                yield Broken(name, offset, url, record_id, "unreadable_record", detail)
-                return
-            first_format = first_format or record.format
-            url = clean_uri(record.rec_headers.get_header("WARC-Target-URI")) or None
-            record_id = record.rec_headers.get_header("WARC-Record-ID")
-            if record.format != first_format or _garbled(url) or _garbled(record_id):
-                # A damaged gzip member can still inflate its first bytes ("WARC/1.1 ...") and then
-                # garbage, or be read raw as an ARC header: either way, this is the damaged place.
-                log.info("%s: damaged record header at offset %s", name, offset)
-                yield Broken(name, offset, None, None, "unreadable_record", detail)
-                return
-            try:
-                item = _read(record, it, name)
-                offset = it.get_record_offset() + it.get_record_length()
-            except Exception as exc:  # noqa: BLE001
-                log.info("%s: record at %s unreadable: %s", name, offset, exc)
-                yield Broken(name, offset, url, record_id, "unreadable_record", detail)
-                return
-            yield item
+            resume = next_member_start(fh, broken.offset, end) if gzipped else None
+            if resume is None and gzipped and end is not None:
+                resume = end  # a piece ends where a member starts: the first one after the damage
+            broken.detail = _broken_detail(resume, gzipped)
+            yield broken
+            offset = resume
+
+
+def _records(it: ArchiveIterator, name: str, offset: int, end: int | None, first_format):
+    """Records from `it` until the end, `end`, or a damaged one: returns (Broken or None, format).
+    A record whose headers cannot be read has no URL or id to report (never its predecessor's)."""
+    while end is None or offset < end:
+        try:
+            record = next(it)
+        except StopIteration:
+            return None, first_format
+        except Exception as exc:  # noqa: BLE001 - any parse failure is reported, not raised
+            log.info("%s: unreadable after offset %s: %s", name, offset, exc)
+            return Broken(name, offset, None, None, "unreadable_record", ""), first_format
+        first_format = first_format or record.format
+        url = clean_uri(record.rec_headers.get_header("WARC-Target-URI")) or None
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        if record.format != first_format or _garbled(url) or _garbled(record_id):
+            # A damaged gzip member can still inflate its first bytes ("WARC/1.1 ...") and then
+            # garbage, or be read raw as an ARC header: either way, this is the damaged place.
+            log.info("%s: damaged record header at offset %s", name, offset)
+            return Broken(name, offset, None, None, "unreadable_record", ""), first_format
+        try:
+            item = _read(record, it, name)
+            offset = it.get_record_offset() + it.get_record_length()
+        except Exception as exc:  # noqa: BLE001
+            log.info("%s: record at %s unreadable: %s", name, offset, exc)
+            return Broken(name, offset, url, record_id, "unreadable_record", ""), first_format
+        yield item
+    return None, first_format
+
+
+def _broken_detail(resume: int | None, gzipped: bool) -> str:
+    """Words that depend on the file alone, never on where it was cut into pieces."""
+    what = "this record is truncated or corrupt (gzip or WARC headers)"
+    if resume is not None:
+        return f"{what}; reading went on at the next record, at byte {resume}"
+    if not gzipped:
+        return f"{what}; the file is not gzip-compressed, so the records after it were not read"
+    return f"{what}; no record starts after it: it is the last one in the file"
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -181,10 +227,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def _garbled(value: str | None) -> bool:
     """A header value no WARC writer produces: the format forbids control characters there."""
     return bool(value) and _CONTROL.search(value) is not None
-
-
-BROKEN_DETAIL = ("reading stopped here: this record or the one after it is truncated or corrupt "
-                 "(gzip or WARC headers); the records after it were not read")
 
 
 def _read(record, it: ArchiveIterator, name: str) -> WarcItem | Broken | Skipped:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,8 @@ class Media:
 
 @dataclass
 class Listing:
-    """A captured page that names posts; the completeness report checks these against the corpus."""
+    """A captured page that names posts, with the title it shows for each where it shows one; the
+    completeness report checks these against the corpus and names a missing post by its title."""
 
     kind: str
     url: str
@@ -170,6 +171,7 @@ class Listing:
     names: list[str]
     total: int | None
     capture: Capture
+    titles: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 

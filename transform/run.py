@@ -29,6 +29,8 @@ class TransformResult:
     stats: dict[str, int]
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     warc_files: list[str] = field(default_factory=list)
+    pieces: int = 0  # work pieces the WARCs were cut into (see `plan`)
+    processes: int = 1  # worker processes that read them (1: no pool)
 
 
 def find_warcs(out_dir: Path, warcs: Iterable[str | os.PathLike] | None) -> list[Path]:
@@ -131,7 +133,12 @@ def transform(out_dir: str | os.PathLike, warcs: Iterable[str | os.PathLike] | N
     }
     (corpus / "manifest.json").write_text(dumps(manifest) + "\n", encoding="utf-8")
     return TransformResult(corpus_dir=corpus, counts=result.counts, stats=result.stats, files=files,
-                           warc_files=[str(p) for p in paths])
+                           warc_files=[str(p) for p in paths], pieces=len(tasks), processes=_processes(tasks, workers))
+
+
+def _processes(tasks: list[Task], workers: int) -> int:
+    """How many worker processes `_run` starts for these pieces; 1 means it reads them in-process."""
+    return 1 if workers == 1 or len(tasks) <= 1 else min(workers, len(tasks))
 
 
 def _run(tasks: list[Task], workers: int, progress: bool) -> list[str]:
@@ -149,13 +156,13 @@ def _run(tasks: list[Task], workers: int, progress: bool) -> list[str]:
     else:
         advance = lambda: None  # noqa: E731
     try:
-        if workers == 1 or len(tasks) == 1:
+        if _processes(tasks, workers) == 1:
             done = []
             for t in tasks:
                 done.append(run_task(t))
                 advance()
             return done
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        with ProcessPoolExecutor(max_workers=_processes(tasks, workers)) as pool:
             done = []
             for spill in pool.map(run_task, tasks):
                 done.append(spill)

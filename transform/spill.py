@@ -15,8 +15,8 @@ TABLES = {
     "rest_items": "site TEXT, post_id TEXT, rank TEXT, json TEXT",
     "tumblr": "blog TEXT, post_id TEXT, source TEXT, rank TEXT, json TEXT, capture TEXT",
     "redirects": "src TEXT, dst TEXT, rank TEXT",
-    "revisits": "url TEXT, refers_uri TEXT, digest TEXT, rank TEXT, capture TEXT",
-    "captured": "url TEXT, digest TEXT",
+    "revisits": "url TEXT, refers_uri TEXT, refers_date TEXT, digest TEXT, rank TEXT, capture TEXT",
+    "captured": "url TEXT, digest TEXT, date TEXT",
     "rejects": "warc_file TEXT, offset INTEGER, reason TEXT, json TEXT",
     "stats": "name TEXT, n INTEGER",
 }

@@ -19,7 +19,7 @@ from transform.records import Capture, Reject, to_json
 from transform.spill import Spill, dumps
 
 REJECT_SKIPS = {"empty_html", "unparseable_feed", "unparseable_sitemap", "unparseable_tumblr_api_xml",
-                "unparseable_tumblr_api_json", "unparseable_tumblr_rss"}
+                "unparseable_tumblr_api_json", "unparseable_tumblr_rss", "unpublished"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def _reject_item(spill: Spill, item: WarcItem, reason: str, detail: str) -> None
 def handle(item: WarcItem, spill: Spill) -> None:
     cap = item.capture
     if item.rec_type == "revisit":
-        spill.add("revisits", item.url, item.refers_to_uri, cap.payload_digest, rank(cap), dumps(to_json(cap)))
+        spill.add("revisits", item.url, canonical(item.refers_to_uri), item.refers_to_date, cap.payload_digest, rank(cap),
+                  dumps(to_json(cap)))
         return
     status = cap.status if cap.status is not None else 200
     if 300 <= status < 400:
@@ -82,7 +83,7 @@ def handle(item: WarcItem, spill: Spill) -> None:
     if status != 200:
         spill.count(f"outcome.http_{status}")
         return
-    spill.add("captured", canonical(item.url) or item.url, cap.payload_digest)
+    spill.add("captured", canonical(item.url) or item.url, cap.payload_digest, cap.captured)
     kind = detect.document_kind(item.mime, item.url, item.body)
     if kind == "binary":
         _reject_item(spill, item, "binary_body",
@@ -185,6 +186,8 @@ def _store(result: Extracted, item: WarcItem, spill: Spill) -> None:
             "unrecognised_html": "HTML page with no WordPress or Tumblr signals (generator, wp-content, body classes, tumblr hosts)",
             "unknown_xml": "XML that is neither a feed, a sitemap nor Tumblr API v1",
             "truncated_record": "the captured payload is incomplete and nothing could be extracted from what is there",
+            "unpublished": "a draft, pending, private or scheduled post, or a preview: not what the site published, "
+                           "so not a corpus record",
         }.get(reason, reason.replace("_", " "))
         if extra:
             detail += "; " + "; ".join(extra)

@@ -42,6 +42,17 @@ def describe_changes(changes: list[str] | None, out: str) -> list[str]:
     return [f"resuming with the settings stored in {stored}; changed by this command:"] + [f"  {c}" for c in changes]
 
 
+def interrupted_message(out: str, resume: str) -> str:
+    """What Ctrl-C leaves, as found on disk: WARC files closed, or which are still `*.open` and what resume does."""
+    left_open = sorted(p.name for p in (Path(out) / "harvest" / "warc").glob("*.open"))
+    if left_open:
+        files = f"{len(left_open)} WARC file(s) still open ({', '.join(left_open)}); --resume cuts them back " \
+                "to their last committed record and closes them"
+    else:
+        files = "the WARC files are closed"
+    return f"wparchive harvest: interrupted; {files}, and the crawl state is saved. Continue with:\n  {resume}"
+
+
 def run(args) -> int:
     from harvester import ConfigError, HarvestError, NothingCaptured, config_for, harvest
 
@@ -58,13 +69,15 @@ def run(args) -> int:
     try:
         result = harvest(cfg, args.out, resume=args.resume, ignore_robots=args.ignore_robots)
     except KeyboardInterrupt:
-        print("wparchive harvest: interrupted; the WARC files are closed and the crawl state is saved. "
-              f"Continue with:\n  {resume_command('harvest', args.config, args.out, args.ignore_robots)}",
+        print(interrupted_message(args.out, resume_command("harvest", args.config, args.out, args.ignore_robots)),
               file=sys.stderr)
         return 130
     except NothingCaptured as exc:
         print(f"wparchive harvest: {exc}", file=sys.stderr)
         return 1
+    except ConfigError as exc:
+        print(f"wparchive harvest: bad configuration: {exc}", file=sys.stderr)
+        return 2
     except HarvestError as exc:
         print(f"wparchive harvest: {exc}", file=sys.stderr)
         return 2 if type(exc).__name__ == "StateError" else 1

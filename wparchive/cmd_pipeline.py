@@ -1,7 +1,8 @@
 """CLI for `wparchive run CONFIG` (harvest → transform → package → report → verify) and `wparchive demo`.
 
 `run` records each finished stage in OUT/pipeline.json with a fingerprint of that stage's input,
-so `--resume` redoes only what is unfinished or whose input changed; verify always runs.
+so `--resume` redoes only what is unfinished, whose input changed or whose outputs are gone;
+verify always runs.
 """
 from __future__ import annotations
 
@@ -114,6 +115,15 @@ def _fingerprint(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def package_outputs(out: Path, state: PipelineState) -> list[Path]:
+    """Every file the package stage writes; the stage is done only while all of them exist."""
+    package = out / "package"
+    name = (state.stages.get("package") or {}).get("wacz")
+    waczs = [package / str(name)] if name else sorted(package.glob("*.wacz"))[:1] or [package / "NAME.wacz"]
+    return [package / "index.cdxj", *waczs, package / "bag" / "bagit.txt",
+            out / "report" / "completeness.json", out / "report" / "index.html"]
+
+
 def _config_fingerprint(config: str, overrides: list[str]) -> str:
     text = Path(config).read_bytes() if Path(config).exists() else b""
     return hashlib.sha256(text + json.dumps(overrides).encode("utf-8")).hexdigest()
@@ -180,8 +190,10 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
     corpus_print = _fingerprint(warcs + sorted(p for p in (out / "corpus").iterdir() if p.is_file()))
     began = show.stage(3, "package + report", f"into {out / 'package'} and {out / 'report'}")
     report_json = out / "report" / "completeness.json"
-    if resume and state.done("package", corpus_print) and (out / "package" / "bag" / "bagit.txt").exists() \
-            and report_json.exists():
+    gone = [p for p in package_outputs(out, state) if not p.exists()]
+    if resume and state.done("package", corpus_print) and gone:
+        show.line(f"      {', '.join(str(p.relative_to(out)) for p in gone)} missing: packaging again")
+    if resume and state.done("package", corpus_print) and not gone:
         verdict = json.loads(report_json.read_text(encoding="utf-8"))
         show.done(began, f"already finished; verdict {verdict['verdict']}")
         reasons = verdict["reasons"]

@@ -6,6 +6,7 @@ completeness.json (`"format": "wparchive-completeness/1"`, keys sorted, UTF-8):
             tumblr_posts, photos, errors, limits), passed or not, so COMPLETE says what it rests on
   reasons   [{code, message, items: [{url, title, ...}]}]; empty exactly when COMPLETE. Codes:
             missing_posts, not_on_chain, chain_break_unbridged, listing_total_exceeds,
+            full_route_lacks_posts (a sitemap that does not name every archived post),
             documents_missing, images_missing, tumblr_posts_missing, tumblr_api_total_exceeds,
             photos_missing, unrecovered_errors, crawl_cut_short, empty
   sites     per WordPress host: posts, pages, expected, chain {start, start_found_by, length, hops,

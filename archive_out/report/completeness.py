@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".rtf")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff")
-WORDPRESS_ROUTES_FULL = ("chain", "sitemap")
+WORDPRESS_ROUTES_FULL = ("sitemap",)  # name every published post by design; the chain has its own check
 TUMBLR_ROUTE_NAMES = {"tumblr_index": "pagination", "tumblr_api": "api", "tumblr_rss": "rss",
                       "tumblr_archive": "archive", "tumblr_tagged": "tagged"}
 LIST_CAP = 500
@@ -158,6 +158,7 @@ def corpus_view(posts: Iterable[dict], pages: Iterable[dict], tumblr_posts: Iter
             "site": (record.get("site") or host_of(record.get("url"))).lower(),
             "listing_type": record.get("listing_type") or "unknown",
             "names": [norm_url(n) for n in record.get("names") or []],
+            "titles": {norm_url(u): t for u, t in (record.get("titles") or {}).items() if t},
             "total": record.get("total"),
         })
     view.rejects = [
@@ -177,6 +178,22 @@ def _items(urls: Iterable[str], titles: dict[str, dict]) -> list[dict]:
             item["captured"] = known["captured"]
         out.append(item)
     return out
+
+
+def _listed_titles(view: CorpusView, site: str) -> dict[str, str]:
+    """The title a listing of `site` shows for each post it names (corpus 2.1.0 `titles`): how the
+    report names a post that no archived record gives a title."""
+    titles: dict[str, str] = {}
+    for listing in view.listings:
+        if listing["site"] == site:
+            for url, title in (listing.get("titles") or {}).items():
+                titles.setdefault(url, title)
+    return titles
+
+
+def _named(item: dict) -> str:
+    """A post in a reason's message: its URL, and its title where known."""
+    return item["url"] + (f" “{item['title']}”" if item.get("title") else "")
 
 
 def _check(code: str, passed: bool, message: str) -> dict:
@@ -224,6 +241,21 @@ def _media_section(records: dict[str, dict], kinds: tuple[str, ...], captured: s
 
 def _month(published: str | None) -> str | None:
     return published[:7] if published and len(published) >= 7 else None
+
+
+def _full_route_reasons(host: str, routes: dict[str, set[str]], posts: dict[str, dict]) -> list[dict]:
+    """A route that should name every post (WORDPRESS_ROUTES_FULL) but lacks archived ones: that route,
+    or its capture, is incomplete, so posts only it would have named may be missing as well."""
+    reasons = []
+    for key in WORDPRESS_ROUTES_FULL:
+        lacking = sorted(set(posts) - routes[key]) if key in routes else []
+        if lacking:
+            items = _items(lacking, posts)
+            reasons.append(_reason(
+                "full_route_lacks_posts",
+                f"{host}: the {key} should name every post but lacks {len(lacking)} of the {len(posts)} archived: "
+                + ", ".join(f"{i['title'] or i['url']} ({i['url']})" for i in items[:5]), items))
+    return reasons
 
 
 def wordpress_section(host: str, view: CorpusView, chain: dict | None, reached: dict[str, dict]) -> tuple[dict, list[dict]]:
@@ -300,19 +332,22 @@ def wordpress_section(host: str, view: CorpusView, chain: dict | None, reached: 
         })
     if promised_missing:
         promised = []
+        shown_titles = _listed_titles(view, host)
         for url in promised_missing:
             by = sorted(k for k, names in routes.items() if url in names)
-            promised.append({"url": url, "title": None, "promised_by": by})
+            promised.append({"url": url, "title": (posts.get(url) or {}).get("title") or shown_titles.get(url),
+                             "promised_by": by})
         reasons.append(_reason(
             "missing_posts",
             f"{host}: {len(promised_missing)} post(s) named by the site's routes but not in the archive: "
-            + ", ".join(f"{p['url']} (named by {', '.join(p['promised_by'])})" for p in promised[:5]),
+            + ", ".join(f"{_named(p)} (named by {', '.join(p['promised_by'])})" for p in promised[:5]),
             promised[:LIST_CAP]))
     for key, total in sorted(totals.items()):
         if total > len(archived):
             reasons.append(_reason(
                 "listing_total_exceeds",
                 f"{host}: {key} claims {total} posts, the archive holds {len(archived)}"))
+    reasons += _full_route_reasons(host, routes, posts)
     site_hosts = {host}
     all_records = {**posts, **view.pages.get(host, {})}
     documents = _media_section(all_records, ("document",), view.media_captured, site_hosts)
@@ -337,7 +372,7 @@ def wordpress_section(host: str, view: CorpusView, chain: dict | None, reached: 
                              + ("every archived post is on it" if not chain_section["posts_not_on_chain"] else
                                 f"{len(chain_section['posts_not_on_chain'])} archived post(s) not on it")))
     listed = sorted(k for k in routes if k != "chain")
-    checks.append(_check("routes", not codes & {"missing_posts", "listing_total_exceeds"},
+    checks.append(_check("routes", not codes & {"missing_posts", "listing_total_exceeds", "full_route_lacks_posts"},
                          f"{host}: chain vs listings: {len(expected | archived)} posts named by "
                          + ("the chain and " if "chain" in routes else "")
                          + f"{len(listed)} listing route(s) ({', '.join(listed) or 'none'}), {len(archived)} archived, "
@@ -384,10 +419,13 @@ def tumblr_section(blog: str, view: CorpusView) -> tuple[dict, list[dict]]:
         "via_route_not_archived": _items(names - archived, posts),
     } for key, names in sorted(routes.items())]
     if missing:
+        shown_titles = _listed_titles(view, blog)
+        items = [{"url": u, "title": (posts.get(u) or {}).get("title") or shown_titles.get(u),
+                  "promised_by": sorted(k for k, n in routes.items() if u in n)} for u in missing[:LIST_CAP]]
         reasons.append(_reason(
             "tumblr_posts_missing",
-            f"{blog}: {len(missing)} post(s) named by pagination/API/RSS but not in the archive: " + ", ".join(missing[:5]),
-            [{"url": u, "title": None, "promised_by": sorted(k for k, n in routes.items() if u in n)} for u in missing][:LIST_CAP]))
+            f"{blog}: {len(missing)} post(s) named by pagination/API/RSS but not in the archive: "
+            + ", ".join(_named(i) for i in items[:5]), items))
     if api_total is not None and api_total > len(archived):
         reasons.append(_reason(
             "tumblr_api_total_exceeds",

@@ -10,24 +10,12 @@ from urllib.parse import urlsplit
 
 from harvester.config import WordPressSettings
 from harvester.platforms.base import (PRIORITY_LISTING, PRIORITY_REQUISITE, Link, PageAnalysis)
+from harvester.selectors import selector_xpath
 from harvester.urls import normalize
 
 _SIZE_VARIANT = re.compile(r"^(?P<stem>.*/wp-content/uploads/.+?)-\d+x\d+(?P<ext>\.(?:jpe?g|png|gif|webp))$", re.I)
 _DATE_ARCHIVE = re.compile(r"^/(\d{4})/(\d{2})/?$")
 _PAGE_N = re.compile(r"^(.*?/)page/(\d+)/?$")
-
-
-def selector_xpath(selector: str) -> str:
-    """`tag`, `.class`, `#id` or `tag.class` as XPath (enough for navigation containers)."""
-    m = re.fullmatch(r"([a-zA-Z][a-zA-Z0-9]*)?(?:([.#])([A-Za-z0-9_-]+))?", selector.strip())
-    if not m or not (m.group(1) or m.group(3)):
-        raise ValueError(f"unsupported selector {selector!r}: use tag, .class, #id or tag.class")
-    tag = m.group(1) or "*"
-    if m.group(2) == ".":
-        return f"//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {m.group(3)} ')]"
-    if m.group(2) == "#":
-        return f"//{tag}[@id='{m.group(3)}']"
-    return f"//{tag}"
 
 
 def original_image(url: str) -> str | None:

@@ -5,7 +5,7 @@ from html import escape
 
 from replica.clock import rfc2822
 from replica.wordpress.model import HOME, Comment, Post, Site
-from replica.wordpress.theme import SITE_NAME, TAGLINE, WP_VERSION, body_parts
+from replica.wordpress.theme import SITE_NAME, TAGLINE, WP_VERSION, body_parts, teaser_text
 
 NAMESPACES = """	xmlns:content="http://purl.org/rss/1.0/modules/content/"
 	xmlns:wfw="http://wellformedweb.org/CommentAPI/"
@@ -39,7 +39,7 @@ def posts_feed(site: Site, posts: list[Post], self_url: str, title_suffix: str =
     for p in posts[:10]:
         lead, rest = body_parts(site, p)
         cats = "".join(f"\t\t<category>{_cdata(t.name)}</category>\n" for t in p.categories + p.tags)
-        excerpt = p.lead + " [&#8230;]"
+        excerpt = teaser_text(site, p) + " [&#8230;]"
         items.append(f"""		<item>
 		<title>{escape(p.title)}</title>
 		<link>{p.url}</link>

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import calendar as cal
 import random
-from html import escape
+import re
+from html import escape, unescape
 
 from replica import words
 from replica.clock import SV_MONTHS, SV_WEEKDAYS_SHORT, iso, sv_date, sv_time, to_stockholm
@@ -285,6 +286,13 @@ def body_parts(site: Site, post: Post) -> tuple[str, str]:
         rest.append(f"<p>Alla kurser finns samlade på sidan {a(site.page('utbildningar').url, 'Utbildningar')}.</p>")
     rest.append(f"<p><em>/Text: {e(post.author.name)}</em></p>")
     return lead, "\n".join(rest) + "\n"
+
+
+def teaser_text(site: Site, post: Post) -> str:
+    """The plain text before <!--more-->: what WordPress's feed <description> and a reader show
+    as the post's excerpt."""
+    lead, _ = body_parts(site, post)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", lead)).split())
 
 
 def closing_parts(site: Site, post: Post) -> tuple[str, str]:

@@ -31,3 +31,20 @@ def chromium(url: str, *args: str, timeout: int = 120) -> subprocess.CompletedPr
         cmd = [program, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}", *args, url]
         return subprocess.run(cmd, capture_output=True, timeout=timeout)
+
+
+def visible_text(html_path: Path, workdir: Path) -> str:
+    """The text a person sees on the page: chromium prints it to PDF, pdftotext (poppler-utils) reads it
+    back. Unlike --dump-dom, nothing hidden (closed <details>, SVG tooltips, display:none) is in it."""
+    pdftotext = require_program("pdftotext")
+    pdf = workdir / (html_path.stem + ".pdf")
+    printed = chromium(html_path.resolve().as_uri(), "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert printed.returncode == 0 and pdf.exists(), printed.stderr.decode(errors="replace")[-2000:]
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=120)
+    assert text.returncode == 0, text.stderr
+    return text.stdout
+
+
+def visible_lines(text: str) -> list[str]:
+    """Lines of pdftotext output with runs of spaces (table columns) squeezed to one space."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]

@@ -1,7 +1,8 @@
 """A small, contract-shaped OUT folder built with warcio: WARCs, crawl log, summary and corpus.
 
 Lets archive_out be tested without a harvest: three WordPress posts on a Nästa chain, a page,
-an image, a PDF and a Tumblr photo post, with provenance pointing at the real WARC bytes.
+an image, a PDF and a Tumblr photo post, with provenance pointing at the real WARC bytes. The
+keyword options of `build_out` take one thing away each, so every report reason can be provoked.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from warcio.warcwriter import WARCWriter
 
 SITE = "projektbesok.se"
 BLOG = "besokholland.tumblr.com"
-WARC_NAME = "WPA-20131220120000-00000-besök.warc.gz"
+WARC_NAME = "WPA-20131220120000-00000-besök-på-länet.warc.gz"
 WHEN = "2013-12-20T12:00:00Z"
 
 POSTS = [
@@ -29,8 +30,12 @@ POSTS = [
 IMAGE = "http://projektbesok.se/wp-content/uploads/2012/05/premiar.jpg"
 PDF = "http://projektbesok.se/wp-content/uploads/2012/05/utvecklingsplan.pdf"
 ARKIV = "http://projektbesok.se/arkiv/"
+SITEMAP = "http://projektbesok.se/wp-sitemap-posts-post-1.xml"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 TUMBLR_POST = ("http://besokholland.tumblr.com/post/4711/amsterdam-bibliotek", "Amsterdams bibliotek", "2013-04-12T08:00:00+00:00")
 PHOTO = "http://66.media.tumblr.com/abc123/tumblr_abc123_1280.jpg"
+TUMBLR_UNARCHIVED = "http://besokholland.tumblr.com/post/4712/rotterdam-centrale-bibliotheek"
+TUMBLR_UNARCHIVED_TITLE = "Rotterdams centralbibliotek"
 
 CAPTURE = {
     "type": "object",
@@ -139,9 +144,25 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def log_entry(url: str, outcome: str, status: int | None = None, reason: str | None = None, attempt: int = 1,
+              discovered_by: str = "link") -> dict:
+    """One crawl.log.jsonl line for a URL that was not captured (an error, a retry, a limit)."""
+    return {"time": WHEN, "url": url, "outcome": outcome, "reason": reason, "status": status, "bytes": 0,
+            "payload_digest": None, "via": POSTS[0][0], "discovered_by": discovered_by, "depth": 2, "hop": None,
+            "warc_file": None, "warc_offset": None, "attempt": attempt}
+
+
 def build_out(root: Path, *, chain_skip: tuple[int, ...] = (), unreachable: tuple[int, ...] = (),
-              missing_image: bool = False) -> Synth:
-    """An OUT folder; chain_skip/unreachable take 1-based post positions like the replica's options."""
+              missing_image: bool = False, missing_pdf: bool = False, missing_photo: bool = False,
+              tumblr_unarchived: bool = False, api_total: int = 1, extra_log: tuple[dict, ...] = (),
+              sitemap: tuple[int, ...] | None = None) -> Synth:
+    """An OUT folder; chain_skip/unreachable take 1-based post positions like the replica's options.
+
+    missing_image/missing_pdf/missing_photo: referenced but never captured; tumblr_unarchived: the API
+    names a second post the archive lacks; api_total: the API's posts-total; extra_log: crawl log
+    lines appended as they are (see `log_entry`); sitemap: the post positions a captured
+    wp-sitemap names (None: the site has no sitemap).
+    """
     harvest = root / "harvest"
     (harvest / "warc").mkdir(parents=True)
     corpus = root / "corpus"
@@ -157,12 +178,19 @@ def build_out(root: Path, *, chain_skip: tuple[int, ...] = (), unreachable: tupl
         resources.append((url, "text/html; charset=UTF-8", post_html(title, f"Text om {title}.", nxt), 200))
     resources.append((ARKIV, "text/html; charset=UTF-8",
                       ("<html><body>" + "".join(f'<a href="{u}">{t}</a>' for u, t, _, _ in POSTS) + "</body></html>").encode(), 200))
+    sitemap_names = [POSTS[i - 1][0] for i in sitemap or ()]
+    if sitemap is not None:
+        urls = "".join(f"<url><loc>{u}</loc></url>" for u in sitemap_names)
+        resources.append((SITEMAP, "application/xml; charset=UTF-8",
+                          f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{SITEMAP_NS}">{urls}</urlset>'.encode(), 200))
     if not missing_image:
         resources.append((IMAGE, "image/jpeg", jpeg_bytes(), 200))
-    resources.append((PDF, "application/pdf", pdf_bytes(), 200))
+    if not missing_pdf:
+        resources.append((PDF, "application/pdf", pdf_bytes(), 200))
     resources.append((TUMBLR_POST[0], "text/html; charset=UTF-8",
                       f"<html><body><h1>{TUMBLR_POST[1]}</h1><img src=\"{PHOTO}\"></body></html>".encode(), 200))
-    resources.append((PHOTO, "image/jpeg", jpeg_bytes((20, 90, 200)), 200))
+    if not missing_photo:
+        resources.append((PHOTO, "image/jpeg", jpeg_bytes((20, 90, 200)), 200))
     warc = harvest / "warc" / WARC_NAME
     _write_warc(warc, resources)
     caps = _captures(warc)
@@ -182,6 +210,7 @@ def build_out(root: Path, *, chain_skip: tuple[int, ...] = (), unreachable: tupl
     log.append({"time": WHEN, "url": "http://example.com/", "outcome": "out_of_scope", "reason": "host",
                 "status": None, "bytes": 0, "payload_digest": None, "via": POSTS[0][0], "discovered_by": "link",
                 "depth": 2, "hop": None, "warc_file": None, "warc_offset": None, "attempt": 0})
+    log += extra_log
     (harvest / "crawl.log.jsonl").write_text("".join(json.dumps(e, sort_keys=True) + "\n" for e in log), encoding="utf-8")
     hops = [{"position": i + 2, "from": chain[i], "to": chain[i + 1], "found_by": "rel-next"} for i in range(len(chain) - 1)]
     summary = {
@@ -203,21 +232,24 @@ def build_out(root: Path, *, chain_skip: tuple[int, ...] = (), unreachable: tupl
             "id": f"wp:{SITE}:{pid}", "kind": "post", "platform": "wordpress", "url": url, "canonical_url": url,
             "title": title, "published": published, "content_text": f"Text om {title}.",
             "media": [{"original_url": IMAGE, "kind": "image", "captured": not missing_image}] + (
-                [{"original_url": PDF, "kind": "document", "captured": True}] if i == 1 else []),
+                [{"original_url": PDF, "kind": "document", "captured": not missing_pdf}] if i == 1 else []),
             "chain": {"position": chain.index(url) + 1 if url in chain else None},
             "capture": caps[url],
         })
     tumblr = [{"id": f"tumblr:{BLOG}:4711", "kind": "tumblr_post", "platform": "tumblr", "url": TUMBLR_POST[0],
                "title": TUMBLR_POST[1], "published": TUMBLR_POST[2], "content_text": "Amsterdam",
-               "photos": [{"original_url": PHOTO, "captured": True}], "capture": caps[TUMBLR_POST[0]]}]
+               "photos": [{"original_url": PHOTO, "captured": not missing_photo}], "capture": caps[TUMBLR_POST[0]]}]
     media = [{"id": "media:" + hashlib.sha256(u.encode()).hexdigest(), "kind": "media", "url": u, "capture": caps[u]}
-             for u in ([] if missing_image else [IMAGE]) + [PDF, PHOTO]]
+             for u in (IMAGE, PDF, PHOTO) if u in caps]
     listings = [
         {"kind": "listing", "url": ARKIV, "site": SITE, "listing_type": "page:arkiv", "names": [p[0] for p in POSTS][::-1], "total": None,
-         "capture": caps[ARKIV]},
-        {"kind": "listing", "url": f"http://{BLOG}/api/read", "site": BLOG, "listing_type": "tumblr_api", "names": [TUMBLR_POST[0]],
-         "total": 1, "capture": caps[TUMBLR_POST[0]]},
-    ]
+         "titles": {u: t for u, t, _, _ in POSTS}, "capture": caps[ARKIV]},
+        {"kind": "listing", "url": f"http://{BLOG}/api/read", "site": BLOG, "listing_type": "tumblr_api",
+         "names": [TUMBLR_POST[0]] + ([TUMBLR_UNARCHIVED] if tumblr_unarchived else []),
+         "titles": {TUMBLR_POST[0]: TUMBLR_POST[1], **({TUMBLR_UNARCHIVED: TUMBLR_UNARCHIVED_TITLE} if tumblr_unarchived else {})},
+         "total": api_total, "capture": caps[TUMBLR_POST[0]]},
+    ] + ([{"kind": "listing", "url": SITEMAP, "site": SITE, "listing_type": "sitemap", "names": sitemap_names,
+           "total": None, "capture": caps[SITEMAP]}] if sitemap is not None else [])
     files = {"posts.jsonl": posts, "pages.jsonl": [], "tumblr_posts.jsonl": tumblr, "media.jsonl": media,
              "listings.jsonl": listings, "rejects.jsonl": []}
     for name, records in files.items():

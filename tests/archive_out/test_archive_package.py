@@ -79,16 +79,21 @@ def test_bag_hard_links_warcs_instead_of_copying_them(packaged):
     assert os.stat(corpus_copy).st_ino != os.stat(packaged.root / "corpus" / "posts.jsonl").st_ino
 
 
-def test_decomposed_swedish_file_name_is_bagged_in_nfc_and_validates(tmp_path):
+def _decomposed_out(tmp_path):
+    """An OUT folder whose WARC the file system holds under its NFD name ("å ä ö" decomposed)."""
     synth = build_out(tmp_path / "out")
     nfd_name = unicodedata.normalize("NFD", WARC_NAME)
-    assert nfd_name != WARC_NAME
-    nfd_path = synth.warc.with_name(nfd_name)
-    synth.warc.rename(nfd_path)
+    assert {"å", "ä", "ö"} <= set(WARC_NAME) and nfd_name != WARC_NAME
+    synth.warc.rename(synth.warc.with_name(nfd_name))
     summary_path = synth.root / "harvest" / "summary.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     summary["warc_files"] = [nfd_name]
     summary_path.write_text(json.dumps(summary), encoding="utf-8")
+    return synth, synth.warc.with_name(nfd_name)
+
+
+def test_decomposed_swedish_file_name_is_bagged_in_nfc_and_validates(tmp_path):
+    synth, _ = _decomposed_out(tmp_path)
 
     package(synth.root)
 
@@ -99,6 +104,41 @@ def test_decomposed_swedish_file_name_is_bagged_in_nfc_and_validates(tmp_path):
     assert f"data/harvest/warc/{WARC_NAME}" in manifest
     assert run(venv_tool("bagit.py"), "--validate", str(bag)).returncode == 0
     assert verify(bag).ok
+
+
+def test_decomposed_swedish_file_name_is_stored_in_nfc_in_the_wacz_and_its_index(tmp_path):
+    synth, _ = _decomposed_out(tmp_path)
+
+    package(synth.root)
+
+    wacz = next((synth.root / "package").glob("*.wacz"))
+    with zipfile.ZipFile(wacz) as zf:
+        warcs = [n for n in zf.namelist() if n.startswith("archive/")]
+        index = zf.read("indexes/index.cdx").decode("utf-8")
+        resources = [r["path"] for r in json.loads(zf.read("datapackage.json"))["resources"]]
+    assert warcs == [f"archive/{WARC_NAME}"] and f"archive/{WARC_NAME}" in resources
+    assert {json.loads(line.split(" ", 2)[2])["filename"] for line in index.splitlines()} == {WARC_NAME}
+    valid = run(venv_tool("wacz"), "validate", "-f", str(wacz))
+    assert valid.returncode == 0 and "Validation succeeded" in valid.stdout, valid.stdout + valid.stderr
+    assert verify(wacz).ok and verify(synth.root).ok
+
+
+def test_damage_to_a_decomposed_warc_name_still_points_to_the_intact_wacz_copy(tmp_path):
+    synth, nfd_path = _decomposed_out(tmp_path)
+    package(synth.root)
+    data = bytearray(nfd_path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    nfd_path.write_bytes(bytes(data))
+
+    result = verify(synth.root)
+
+    intact = f"package/{next((synth.root / 'package').glob('*.wacz')).name}!archive/{WARC_NAME}"
+    assert not result.ok
+    assert not any(".wacz" in f.file for f in result.failures), [str(f) for f in result.failures]
+    assert any(f"the copy in {intact} is intact" in (f.detail or "") for f in result.failures
+               if f.file.startswith("harvest/warc/")), [str(f) for f in result.failures]
+    assert any(f"the copy in {intact} is intact" in (f.detail or "") for f in result.failures
+               if f.file.startswith("package/bag/")), [str(f) for f in result.failures]
 
 
 def test_packaging_twice_gives_identical_index_and_wacz(packaged):

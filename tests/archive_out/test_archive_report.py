@@ -5,7 +5,7 @@ import json
 
 from archive_out import build_report
 from archive_out.report.completeness import assemble, corpus_view, crawl_view, norm_url
-from out_synth import IMAGE, POSTS, build_out
+from out_synth import BLOG, IMAGE, PDF, PHOTO, POSTS, TUMBLR_UNARCHIVED, build_out, log_entry
 
 SITE = "projektbesok.se"
 
@@ -57,7 +57,8 @@ def test_post_unreachable_everywhere_is_named_with_the_listings_that_promise_it(
     assert report.verdict == "INCOMPLETE"
     reason = next(r for r in report.reasons if r["code"] == "missing_posts")
     assert lost in reason["message"] and "page:arkiv" in reason["message"]
-    assert reason["items"] == [{"url": lost, "title": None, "promised_by": ["page:arkiv"]}]
+    assert reason["items"] == [{"url": lost, "title": POSTS[1][1], "promised_by": ["page:arkiv"]}]
+    assert POSTS[1][1] in reason["message"]
     assert _site(report)["posts"] == 2
     assert any(e["url"] == lost and e["status"] == 404 for e in report.data["crawl"]["http_errors"])
 
@@ -202,3 +203,133 @@ def test_posts_per_month_compares_captured_with_what_the_routes_promise(tmp_path
     site = _site(report)
     assert site["posts_per_month"] == {"2012-05": 1, "2013-12": 1}
     assert site["posts_per_month_expected"] == {"2012-05": 1, "2012-09": 1, "2013-12": 1}
+
+
+def _only_reason(report, code):
+    """The report is INCOMPLETE for exactly this one reason, and the matching check failed."""
+    assert report.verdict == "INCOMPLETE"
+    assert [r["code"] for r in report.reasons] == [code], report.reasons
+    return report.reasons[0]
+
+
+def test_tumblr_post_the_api_names_but_the_archive_lacks_is_named(tmp_path):
+    synth = build_out(tmp_path / "out", tumblr_unarchived=True)
+
+    report = build_report(synth.root)
+
+    reason = _only_reason(report, "tumblr_posts_missing")
+    assert TUMBLR_UNARCHIVED in reason["message"] and BLOG in reason["message"]
+    assert [(i["url"], i["promised_by"]) for i in reason["items"]] == [(TUMBLR_UNARCHIVED, ["api"])]
+    assert report.data["blogs"][0]["missing"] == [TUMBLR_UNARCHIVED]
+    assert [c["code"] for c in report.data["checks"] if not c["passed"]] == ["tumblr_posts"]
+
+
+def test_tumblr_api_total_above_the_archive_is_a_reason_naming_the_blog(tmp_path):
+    synth = build_out(tmp_path / "out", api_total=24)
+
+    report = build_report(synth.root)
+
+    reason = _only_reason(report, "tumblr_api_total_exceeds")
+    assert reason["message"] == f"{BLOG}: the API v1 reports 24 posts, the archive holds 1"
+    assert report.data["blogs"][0]["api_total"] == 24
+
+
+def test_tumblr_photo_not_captured_is_named(tmp_path):
+    synth = build_out(tmp_path / "out", missing_photo=True)
+
+    report = build_report(synth.root)
+
+    reason = _only_reason(report, "photos_missing")
+    assert PHOTO in reason["message"] and BLOG in reason["message"]
+    assert [i["url"] for i in reason["items"]] == [PHOTO]
+    assert report.data["blogs"][0]["photos"]["captured"] == 0
+
+
+def test_linked_document_not_captured_is_named(tmp_path):
+    synth = build_out(tmp_path / "out", missing_pdf=True)
+
+    report = build_report(synth.root)
+
+    reason = _only_reason(report, "documents_missing")
+    assert PDF in reason["message"]
+    assert reason["items"] == [{"url": PDF, "referenced_by": POSTS[0][0], "title": POSTS[0][1]}]
+    assert _site(report)["documents"] == {"referenced": 1, "captured": 0, "missing": reason["items"]}
+
+
+def test_server_and_network_errors_left_after_the_retries_are_named(tmp_path):
+    failing = "http://projektbesok.se/wp-content/uploads/2012/09/slutrapport.pdf"
+    reset = "http://projektbesok.se/2012/09/page/2/"
+    retried = [log_entry(failing, "retry", 503, "HTTP 503", attempt=n) for n in (1, 2, 3)]
+    given_up = (log_entry(failing, "http_error", 503, "HTTP 503", attempt=4),
+                log_entry(reset, "network_error", None, "connection reset", attempt=4))
+    synth = build_out(tmp_path / "out", extra_log=(*retried, *given_up))
+
+    report = build_report(synth.root)
+
+    reason = _only_reason(report, "unrecovered_errors")
+    assert failing in reason["message"] and reset in reason["message"]
+    assert {i["url"] for i in reason["items"]} == {failing, reset}
+    crawl = report.data["crawl"]
+    assert crawl["retries"] == 3 and crawl["real_error_count"] == 2
+    assert [c["code"] for c in report.data["checks"] if not c["passed"]] == ["errors"]
+
+
+def test_urls_cut_by_a_size_or_page_limit_are_named(tmp_path):
+    big = "http://projektbesok.se/wp-content/uploads/2013/02/film.mp4"
+    later = "http://projektbesok.se/2013/03/page/9/"
+    synth = build_out(tmp_path / "out", extra_log=(log_entry(big, "too_large", None, "max_bytes"),
+                                                   log_entry(later, "limit", None, "max_pages")))
+
+    report = build_report(synth.root)
+
+    reason = _only_reason(report, "crawl_cut_short")
+    assert f"{big} (too_large)" in reason["message"] and f"{later} (limit)" in reason["message"]
+    assert [i["url"] for i in reason["items"]] == [big, later]
+    assert [c["code"] for c in report.data["checks"] if not c["passed"]] == ["limits"]
+
+
+def test_sitemap_that_names_every_archived_post_keeps_the_archive_complete(tmp_path):
+    synth = build_out(tmp_path / "out", sitemap=(1, 2, 3))
+
+    report = build_report(synth.root)
+
+    assert report.verdict == "COMPLETE", report.reasons
+    row = next(r for r in _site(report)["routes"] if r["route"] == "sitemap")
+    assert (row["named"], row["posts"]) == (3, 3)
+
+
+def test_sitemap_that_lacks_an_archived_post_is_a_reason_naming_it(tmp_path):
+    synth = build_out(tmp_path / "out", sitemap=(1, 3))
+
+    report = build_report(synth.root)
+
+    reason = _only_reason(report, "full_route_lacks_posts")
+    assert f"{POSTS[1][1]} ({POSTS[1][0]})" in reason["message"] and "the sitemap" in reason["message"]
+    assert [(i["url"], i["title"]) for i in reason["items"]] == [(POSTS[1][0], POSTS[1][1])]
+    assert [c["code"] for c in report.data["checks"] if not c["passed"]] == ["routes"]
+
+
+def test_a_listing_that_is_not_meant_to_name_every_post_may_name_fewer(tmp_path):
+    synth = build_out(tmp_path / "out")
+    listings = synth.root / "corpus" / "listings.jsonl"
+    records = [json.loads(line) for line in listings.read_text(encoding="utf-8").splitlines()]
+    category = dict(records[0], url="http://projektbesok.se/category/lasframjande/", listing_type="category",
+                    names=[POSTS[1][0]])
+    listings.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records + [category]),
+                        encoding="utf-8")
+
+    report = build_report(synth.root)
+
+    assert report.verdict == "COMPLETE", report.reasons
+
+
+def test_missing_tumblr_post_is_named_by_the_title_its_listing_shows(tmp_path):
+    from out_synth import TUMBLR_UNARCHIVED_TITLE
+
+    synth = build_out(tmp_path / "out", tumblr_unarchived=True)
+
+    report = build_report(synth.root)
+
+    (item,) = next(r for r in report.reasons if r["code"] == "tumblr_posts_missing")["items"]
+    assert (item["url"], item["title"]) == (TUMBLR_UNARCHIVED, TUMBLR_UNARCHIVED_TITLE)
+    assert TUMBLR_UNARCHIVED_TITLE in report.html_path.read_text(encoding="utf-8")

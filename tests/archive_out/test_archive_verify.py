@@ -10,7 +10,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive_out import (ArchiveOutError, ChecksumMismatch, DigestMismatch, FileMissing, ProvenanceMismatch,
-                         SchemaViolation, UnreadableRecord, verify)
+                         RecordMismatch, SchemaViolation, UnreadableRecord, verify)
 from out_synth import IMAGE, POSTS, WARC_NAME
 
 
@@ -92,7 +92,40 @@ def test_changed_json_field_in_the_corpus_is_named(packaged):
 
     mismatches = _failures(result, ChecksumMismatch)
     assert any(f.file == "corpus/posts.jsonl" and "manifest.json" in f.detail for f in mismatches)
-    assert any(f.file == "package/bag/data/corpus/posts.jsonl" for f in mismatches) is False
+    assert not any(f.file == "package/bag/data/corpus/posts.jsonl" for f in mismatches)
+    changed = _failures(result, RecordMismatch)
+    assert [(f.file, f.record) for f in changed] == [("corpus/posts.jsonl", f"{record['id']} (line 2)")]
+    assert changed[0].detail.startswith("field(s) title differ from line 2 of the bag's copy "
+                                        "package/bag/data/corpus/posts.jsonl")
+    assert json.loads(changed[0].expected) == {"title": POSTS[1][1]}
+    assert json.loads(changed[0].found) == {"title": "Ändrad titel"}
+
+
+def test_added_and_removed_corpus_records_are_named_against_the_bag_copy(packaged):
+    media = packaged.root / "corpus" / "media.jsonl"
+    lines = media.read_text(encoding="utf-8").splitlines()
+    gone = json.loads(lines[0])
+    extra = dict(json.loads(lines[1]), id="media:" + "0" * 64)
+    media.write_text("\n".join(lines[1:] + [json.dumps(extra, sort_keys=True)]) + "\n", encoding="utf-8")
+
+    result = verify(packaged.root)
+
+    named = {f.record.split(" ")[0]: f.detail for f in _failures(result, RecordMismatch)}
+    assert set(named) == {gone["id"], extra["id"]}
+    assert named[gone["id"]].startswith("missing: line 1 of the bag's copy")
+    assert named[extra["id"]].startswith("a record that is not in the bag's copy")
+
+
+def test_changed_record_is_named_by_file_only_when_the_bag_copy_is_changed_too(packaged):
+    bag_copy = packaged.root / "package" / "bag" / "data" / "corpus" / "posts.jsonl"
+    for posts in (packaged.root / "corpus" / "posts.jsonl", bag_copy):
+        posts.write_text(posts.read_text(encoding="utf-8").replace(POSTS[1][1], "Ändrad titel"), encoding="utf-8")
+
+    result = verify(packaged.root)
+
+    assert not _failures(result, RecordMismatch)
+    assert {f.file for f in _failures(result, ChecksumMismatch)} == {"corpus/posts.jsonl",
+                                                                     "package/bag/data/corpus/posts.jsonl"}
 
 
 def test_changed_capture_field_names_the_record_and_the_field(packaged):
@@ -109,7 +142,8 @@ def test_changed_capture_field_names_the_record_and_the_field(packaged):
     assert len(prov) == 1
     assert prov[0].file == "corpus/posts.jsonl" and record["id"] in prov[0].record
     assert prov[0].expected == "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-    assert prov[0].found == record and False or prov[0].found.startswith("sha1:")
+    assert prov[0].found == packaged.captures[record["url"]]["payload_digest"]
+    assert prov[0].detail.startswith("capture.payload_digest vs the WARC record at ")
 
 
 def test_record_that_breaks_the_schema_is_named(packaged):

@@ -4,13 +4,17 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from lxml import html as lxml_html
 
 from e2e_helpers import run_against  # noqa: E402,I001
-from archive_helpers import venv_tool  # noqa: E402
+from archive_helpers import venv_tool, visible_lines, visible_text  # noqa: E402
 from archive_out import verify  # noqa: E402
-from replica import ReplicaConfig, ReplicaServer  # noqa: E402
+from replica import Fault, ReplicaConfig, ReplicaServer  # noqa: E402
+
+TUMBLR_RSS_ITEMS = 20  # a Tumblr blog's /rss lists its 20 newest posts, as Tumblr's does
 
 
 def listing_routes_naming(out: Path, url: str) -> set[str]:
@@ -37,6 +41,19 @@ def gap_runs(tmp_path_factory):
         yield out, code, text, server.ground_truth()
 
 
+@pytest.fixture(scope="module")
+def break_run(tmp_path_factory):
+    """One harvest of a 20-post replica whose 5th post always answers 503: the chain breaks there."""
+    with ReplicaServer(ReplicaConfig(posts=20), port=0) as plain:
+        truth = plain.ground_truth()
+    broken = next(p for p in truth["wordpress"]["posts"] if p["publication_position"] == 5)
+    fault = Fault(urlsplit(broken["url"]).path, "status_503", times=0)
+    with ReplicaServer(ReplicaConfig(posts=20, faults=(fault,)), port=0) as server:
+        out = tmp_path_factory.mktemp("break") / "out"
+        code, text = run_against(server, out)
+        yield out, code, text, server.ground_truth(), broken
+
+
 def test_run_says_complete_with_counts_equal_to_the_ground_truth(pipeline):
     out, code, text, truth = pipeline
     report = load_report(out)
@@ -58,7 +75,23 @@ def test_run_says_complete_with_counts_equal_to_the_ground_truth(pipeline):
         row = blogs[blog["host"]]
         photos = sum(len(p["photos"]) for p in blog["posts"])
         assert (row["posts"], row["api_total"], row["pagination"]) == (blog["total"],) * 3
+        assert row["rss"] == min(TUMBLR_RSS_ITEMS, blog["total"])
         assert row["photos"]["referenced"] == row["photos"]["captured"] == photos
+
+
+def test_the_printed_report_of_the_run_shows_its_verdict_and_tables(pipeline, tmp_path):
+    out, _, _, truth = pipeline
+
+    lines = visible_lines(visible_text(out / "report" / "index.html", tmp_path))
+
+    assert "COMPLETE" in lines and "INCOMPLETE" not in lines
+    for heading in ("Totals", f"WordPress: {truth['wordpress']['host']}", "The Nästa chain", "Routes to the posts",
+                    "Documents and images", "Tumblr blogs", "Crawl", "Crawl log outcomes"):
+        assert heading in lines, heading
+    assert "start found by length hops breaks" in lines and "outcome count" in lines
+    start = lines.index("Tumblr blogs")
+    for blog in truth["tumblr"].values():
+        assert any(line.startswith(f"{blog['host']} {blog['total']} ") for line in lines[start:]), blog["host"]
 
 
 def test_real_clients_accept_the_packages(pipeline):
@@ -110,6 +143,27 @@ def test_resume_after_a_finished_run_redoes_nothing_but_verify(pipeline, replica
     assert (out / "package" / "index.cdxj").stat().st_mtime_ns == before
 
 
+@pytest.mark.parametrize("lost", ["package/WACZ", "package/index.cdxj", "report/index.html"])
+def test_resume_rebuilds_a_deleted_package_output_and_verifies(pipeline, replica, tmp_path, lost):
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(pipeline[0], out, copy_function=shutil.copy2)
+    wacz = next((out / "package").glob("*.wacz"))
+    target = wacz if lost == "package/WACZ" else out / lost
+    target.unlink()
+    assert not verify(out).ok
+
+    code, text = run_against(replica, out, resume=True)
+
+    assert code == 0, text
+    assert text.count("already finished") == 2 and f"{target.relative_to(out)} missing: packaging again" in text
+    assert target.exists() and wacz.exists()
+    result = verify(out)
+    assert result.ok, [str(f) for f in result.failures]
+    assert ("wacz", "checked") in [(p.name, p.state) for p in result.parts]
+
+
 def test_run_refuses_an_existing_output_without_resume(pipeline, replica):
     code, text = run_against(replica, pipeline[0])
     assert code == 2 and "--resume" in text
@@ -129,6 +183,34 @@ def test_post_left_out_of_the_chain_is_named_with_how_it_was_reached(gap_runs):
     assert skipped["title"] in text
 
 
+def test_chain_break_is_bridged_and_the_report_says_how(break_run):
+    out, code, text, truth, broken = break_run
+    chain = truth["wordpress"]["chain"]
+    after = chain[chain.index(broken["url"]) + 1]
+    report = load_report(out)
+
+    assert code == 1 and report["verdict"] == "INCOMPLETE"
+    breaks = report["sites"][0]["chain"]["breaks"]
+    assert len(breaks) == 1
+    gap = breaks[0]
+    assert (gap["from"], gap["reason"], gap["bridged_to"]) == (broken["url"], "error", after)
+    assert gap["after_position"] == chain.index(broken["url"]) + 1
+    bridges = {json.loads(line)["url"] for line in open(out / "corpus" / "listings.jsonl", encoding="utf-8")
+               if after in json.loads(line)["names"]}
+    assert gap["bridged_via"] in bridges, (gap["bridged_via"], bridges)
+    assert report["sites"][0]["chain"]["length"] == len(chain)
+    assert {r["code"] for r in report["reasons"]} == {"missing_posts", "unrecovered_errors"}
+    assert all(broken["url"] in r["message"] for r in report["reasons"])
+
+    page = lxml_html.parse(str(out / "report" / "index.html"))
+    table = page.xpath("//table[caption='Chain breaks']")
+    assert len(table) == 1
+    headers = [th.text_content() for th in table[0].xpath(".//th")]
+    rows = [[" ".join(td.text_content().split()) for td in tr.xpath("./td")] for tr in table[0].xpath("./tbody/tr")]
+    assert headers == ["after position", "from", "reason", "bridged to", "bridged via"]
+    assert rows == [[str(gap["after_position"]), broken["url"], "error", after, gap["bridged_via"]]]
+
+
 def test_post_unreachable_from_every_route_is_named_with_what_promised_it(gap_runs):
     out, _, _, truth = gap_runs
     lost = next(p for p in truth["wordpress"]["posts"] if p["publication_position"] == 7)
@@ -137,7 +219,8 @@ def test_post_unreachable_from_every_route_is_named_with_what_promised_it(gap_ru
     reason = next(r for r in report["reasons"] if r["code"] == "missing_posts")
     item = next(i for i in reason["items"] if i["url"] == lost["url"])
     assert item["promised_by"] and set(item["promised_by"]) == listing_routes_naming(out, lost["url"])
-    assert lost["url"] in reason["message"]
+    assert item["title"] == lost["title"], "the listings that name the lost post show its title"
+    assert lost["url"] in reason["message"] and lost["title"] in reason["message"]
     site = report["sites"][0]
     assert site["posts"] == len([p for p in truth["wordpress"]["posts"] if p["reachable"]])
     assert any(e["url"] == lost["url"] and e["status"] == 404 for e in report["crawl"]["http_errors"])

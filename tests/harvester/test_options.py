@@ -100,6 +100,29 @@ def test_proxy_credentials_never_reach_logs_summary_config_or_warcs(tmp_path):
             assert b"s3cretpass" not in data and token.encode() not in data, path
 
 
+@pytest.mark.parametrize("override, key", [
+    ("wordpress.site=http://archivist:s3cretpass@projektbesok.se/", "wordpress.site"),
+    ("wordpress.chain_start=http://archivist:s3cretpass@projektbesok.se/2012/05/29/a/", "wordpress.chain_start"),
+    ("wordpress.listings=['/arkiv/', 'http://archivist:s3cretpass@projektbesok.se/dokument/']", "wordpress.listings"),
+    ("tumblr.blogs=['archivist:s3cretpass@besokholland.tumblr.com']", "tumblr.blogs"),
+    ("scope.extra_hosts=['archivist:s3cretpass@www.projektbesok.se']", "scope.extra_hosts"),
+])
+def test_credentials_in_url_settings_are_refused_before_they_reach_config_summary_or_warcinfo(
+        tmp_path, capsys, override, key):
+    """Only network.proxy keeps its credentials out of what is written; every other URL setting refuses them."""
+    from harvester import ConfigError
+    from wparchive.cli import main
+
+    with pytest.raises(ConfigError) as info:
+        load_config(TOML, overrides=[override])
+    assert info.value.key == key and "network.proxy" in str(info.value) and "user:password@" in str(info.value)
+    assert "s3cretpass" not in str(info.value), "the refusal does not repeat the secret"
+    assert main(["harvest", str(TOML), "--out", str(tmp_path / "out"), "--set", override]) == 2
+    err = capsys.readouterr().err
+    assert key in err and "s3cretpass" not in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_rerun_without_resume_refuses_to_mix_two_harvests(tmp_path):
     with served() as srv:
         cfg = load_config(TOML, overrides=[f"network.proxy={srv.proxy_url}", "limits.max_pages=3", *SMALL])

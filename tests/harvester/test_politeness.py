@@ -45,3 +45,25 @@ def test_never_more_than_the_configured_connections_per_host(tmp_path):
     worst = max(sum(1 for t in site if s <= t < s + 0.9 * latency) for s in site)
     assert worst <= 2, f"{worst} responses to one host finished within {0.9 * latency:.2f}s"
     assert worst == 2, "two connections per host were allowed and should have been used"
+
+
+@pytest.mark.slow
+def test_retries_wait_for_the_hosts_delay_like_any_other_request(tmp_path):
+    """A 503 answered with Retry-After: 0 and a tiny backoff: the retries still keep the per-host delay."""
+    from replica import ReplicaConfig, ReplicaServer
+    from replica.config import Fault
+
+    delay = 0.3
+    faults = (Fault("/", "status_503", times=2, retry_after=0), Fault("/robots.txt", "status_503", times=1,
+                                                                      retry_after=0))
+    with ReplicaServer(ReplicaConfig(faults=faults), port=0) as srv:
+        cfg = load_config(TOML, overrides=[f"network.proxy={srv.proxy_url}", "progress.mode=quiet",
+                                           f"politeness.delay={delay}", "politeness.max_connections_per_host=1",
+                                           "network.backoff=0.01", "limits.max_pages=6", "tumblr.blogs=[]"])
+        harvest(cfg, tmp_path / "out")
+        log = [r for r in srv.request_log() if r["host"] == "projektbesok.se"]
+    assert [r["status"] for r in log if r["url"].endswith("/robots.txt")] == [503, 200]
+    assert [r["status"] for r in log if r["url"] == "http://projektbesok.se/"] == [503, 503, 200]
+    times = sorted(datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp() for r in log)
+    gaps = [round(b - a, 3) for a, b in zip(times, times[1:])]
+    assert len(gaps) >= 6 and min(gaps) >= 0.9 * delay, gaps

@@ -103,3 +103,36 @@ def test_ctrl_c_closes_every_warc_cleanly_and_resume_completes(own_replica, harv
     resumed = captured_counts(out)
     assert set(resumed) == set(captured_counts(harvested))
     assert [u for u, n in resumed.items() if n > 1] == []
+
+
+def test_a_commit_whose_state_transaction_fails_leaves_no_record_in_the_warc(own_replica, tmp_path):
+    """A real SQLite failure inside a commit (a trigger aborts the home page's fetch row): the records of
+    that commit are cut from the open WARC at once, so every record in the files is one the state claims."""
+    import sqlite3
+
+    from harvester.state import CrawlState
+
+    out = tmp_path / "out"
+    (out / "harvest").mkdir(parents=True)
+    state = CrawlState(out / "harvest" / "state.sqlite")
+    state.db.execute("CREATE TRIGGER fail_home BEFORE INSERT ON fetches WHEN NEW.url = 'http://projektbesok.se/'"
+                     " BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+    state.close()
+    cfg = load_config(TOML, overrides=[f"network.proxy={own_replica.proxy_url}", "progress.mode=quiet",
+                                       "limits.max_pages=8", "tumblr.blogs=[]"])
+    result = harvest(cfg, out, resume=True)
+    assert any("disk trouble" in e for e in result.summary["internal_errors"])
+    in_warc = []
+    for path in sorted((out / "harvest" / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as fh:
+            in_warc += [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)
+                        if r.rec_type in ("response", "revisit", "request", "metadata")]
+    assert in_warc and "http://projektbesok.se/" not in in_warc
+    db = sqlite3.connect(out / "harvest" / "state.sqlite")
+    claimed = {url for (url,) in db.execute("SELECT url FROM fetches")}
+    db.close()
+    assert set(in_warc) == claimed
+    files = [str(p) for p in (out / "harvest" / "warc").glob("*.warc.gz")]
+    proc = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", *files], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stdout[-1500:]

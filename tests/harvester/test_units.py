@@ -60,6 +60,55 @@ def test_cli_exits_2_with_a_clear_message_on_bad_config(tmp_path):
     assert "politeness.delay" in proc.stderr and "expected a number" in proc.stderr
 
 
+@pytest.mark.parametrize("args, names", [
+    (["--set", "limits.max_depth=-1"], "limits.max_depth"),
+    (["--set", "limits.max_pages=-5"], "limits.max_pages"),
+    (["--proxy", "http://127.0.0.1:notaport"], "network.proxy"),
+    (["--set", "wordpress.nav_selectors=['.nav-links', 'div > a']"], "wordpress.nav_selectors"),
+    (["--set", "wordpress.nav_selectors=['nav[role=x]']"], "wordpress.nav_selectors"),
+])
+def test_bad_settings_exit_2_with_one_line_naming_the_setting(tmp_path, capsys, args, names):
+    from wparchive.cli import main
+
+    code = main(["harvest", str(TOML), "--out", str(tmp_path / "o"), *args])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1, err
+    assert err[0].startswith("wparchive harvest: bad configuration: ") and names in err[0]
+    assert not (tmp_path / "o").exists(), "nothing is written for a config that cannot be used"
+
+
+def test_a_bad_http_proxy_variable_exits_2_naming_it_before_anything_is_written(tmp_path, capsys, monkeypatch):
+    from wparchive.cli import main
+
+    monkeypatch.delenv("HTTP_PROXY", raising=False)
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:notaport")
+    code = main(["harvest", str(TOML), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "http_proxy (environment variable)" in err[0], err
+    assert not (tmp_path / "o" / "harvest" / "state.sqlite").exists()
+
+
+def test_a_folder_given_as_the_config_file_exits_2_saying_so(tmp_path, capsys):
+    from wparchive.cli import main
+
+    code = main(["harvest", str(tmp_path), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1, err
+    assert str(tmp_path) in err[0] and "is a folder, not a config file" in err[0]
+
+
+def test_the_nav_selectors_the_config_accepts_are_the_ones_the_crawl_compiles():
+    from harvester.selectors import selector_xpath
+
+    cfg = load_config(TOML, overrides=["wordpress.nav_selectors=['nav', '.nav-links', '#nav-below', 'div.x']"])
+    assert [selector_xpath(s) for s in cfg.wordpress.nav_selectors]
+    with pytest.raises(ValueError):
+        selector_xpath("div > a")
+    with pytest.raises(ConfigError) as info:
+        load_config(TOML, overrides=["wordpress.nav_selectors=['div > a']"])
+    assert info.value.key == "wordpress.nav_selectors" and "div > a" in str(info.value)
+
+
 def test_example_config_uses_auto_chain_start():
     cfg = load_config(ROOT / "examples" / "besok.toml")
     assert cfg.wordpress.chain_start == "auto" and len(cfg.tumblr.blogs) == 3
@@ -156,10 +205,30 @@ def test_xml_entities_are_never_expanded():
     assert "root:" not in (root.findtext("link") or "")
 
 
+def test_internal_xml_entities_are_not_expanded_by_our_parser_as_they_are_by_lxmls_default():
+    import lxml.etree
+
+    payload = "A" * 10_000
+    doc = f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "{payload}">]><x>&e;</x>'.encode()
+    assert lxml.etree.fromstring(doc).text == payload, "the default parser expands it: the case is a real one"
+    root = parse_xml(doc)
+    assert root is not None and root.tag == "x"
+    assert payload not in "".join(root.itertext()) and payload.encode() not in lxml.etree.tostring(root)
+
+
 def test_decompression_is_capped_so_a_gzip_bomb_cannot_fill_memory():
-    bomb = gzip.compress(b"\0" * 50_000_000)
-    content, note = decode_content(io.BytesIO(bomb), "gzip", 1_000_000)
+    import tracemalloc
+
+    inflated = 50_000_000
+    bomb = io.BytesIO(gzip.compress(b"\0" * inflated))
+    tracemalloc.start()
+    try:
+        content, note = decode_content(bomb, "gzip", 1_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     assert content is None and "gzip bomb" in note
+    assert peak < inflated // 10, f"decoding the bomb peaked at {peak} bytes of {inflated} inflated"
     content, note = decode_content(io.BytesIO(gzip.compress(b"hej")), "gzip", 1_000_000)
     assert content == b"hej" and note == ""
 
@@ -225,6 +294,40 @@ def test_media_hosts_serve_page_requisites_only_and_other_hosts_nothing():
     decision = scope.check("http://www.esf.se/")
     assert not decision.allowed and "www.esf.se" in decision.reason
     assert not scope.check("ftp://projektbesok.se/x").allowed
+
+
+def test_scope_compares_the_port_too_default_for_the_scheme_unless_the_entry_names_one():
+    from harvester.scope import Scope
+
+    scope = Scope(load_config(TOML))
+    assert scope.check("http://projektbesok.se/").allowed and scope.check("http://projektbesok.se:80/").allowed
+    assert scope.check("https://projektbesok.se/").allowed
+    other = scope.check("http://projektbesok.se:8080/")
+    assert not other.allowed and "projektbesok.se:8080" in other.reason
+    assert not scope.check("https://projektbesok.se:80/").allowed
+    assert not scope.check("http://41.media.tumblr.com:8080/a/p_1280.jpg").allowed
+    named = Scope(load_config(TOML, overrides=["scope.extra_hosts=['projektbesok.se:8080']"]))
+    assert named.check("http://projektbesok.se:8080/").allowed
+    local = Scope(load_config(TOML, overrides=["wordpress.site=http://127.0.0.1:8080/", "tumblr.blogs=[]"]))
+    assert local.check("http://127.0.0.1:8080/x/").allowed
+    assert not local.check("http://127.0.0.1/x/").allowed and not local.check("http://127.0.0.1:9/x/").allowed
+    with pytest.raises(ConfigError) as info:
+        load_config(TOML, overrides=["scope.extra_hosts=['projektbesok.se:http']"])
+    assert info.value.key == "scope.extra_hosts"
+
+
+def test_interrupted_message_says_which_warc_files_are_still_open(tmp_path):
+    from wparchive.cmd_harvest import interrupted_message
+
+    warc = tmp_path / "harvest" / "warc"
+    warc.mkdir(parents=True)
+    (warc / "besok-20240101000000-00001-h.warc.gz").write_bytes(b"")
+    assert "the WARC files are closed" in interrupted_message(str(tmp_path), "wparchive harvest ... --resume")
+    (warc / "besok-20240101000000-00002-h.warc.gz.open").write_bytes(b"")
+    message = interrupted_message(str(tmp_path), "wparchive harvest ... --resume")
+    assert "the WARC files are closed" not in message
+    assert "1 WARC file(s) still open (besok-20240101000000-00002-h.warc.gz.open)" in message
+    assert message.rstrip().endswith("wparchive harvest ... --resume")
 
 
 def test_urls_are_normalised_to_one_spelling():

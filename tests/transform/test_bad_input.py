@@ -171,28 +171,77 @@ def test_no_warc_files_is_a_clear_error(tmp_path):
         transform(tmp_path)
 
 
-def test_corrupt_gzip_member_stops_that_file_with_a_reject_and_other_files_still_count(tmp_path):
-    good = WarcBuilder(tmp_path / "good.warc")
-    good.response(wp_url("hel", day="11"), wp_post(111, "hel", "Hel fil", day="11").encode())
-    good.close()
-    b = WarcBuilder(tmp_path / "corrupt.warc.gz")
+def test_drafts_private_pending_posts_and_previews_are_rejected_never_records(tmp_path):
+    b = WarcBuilder(tmp_path / "drafts.warc.gz")
+    published = wp_url("publicerad", day="15")
+    b.response(published, wp_post(115, "publicerad", "Publicerad", day="15").encode())
+    hidden = {
+        f"http://{HOST}/?p=116": ("status-draft", wp_post(116, "utkast", "Utkast", day="16").replace(
+            "status-publish", "status-draft")),
+        f"http://{HOST}/?p=117": ("status-pending", wp_post(117, "vantar", "Väntar på granskning", day="17").replace(
+            "status-publish", "status-pending")),
+        wp_url("privat", day="18"): ("status-private", wp_post(118, "privat", "Privat", day="18").replace(
+            '<body class="', '<body class="status-private ')),
+        wp_url("publicerad", day="15") + "?preview=true": ("?preview=true", wp_post(
+            115, "publicerad", "Publicerad, med osparade ändringar", day="15")),
+    }
+    for url, (_, html) in hidden.items():
+        b.response(url, html.encode())
+    b.close()
+    transform(tmp_path / "out", warcs=[tmp_path / "drafts.warc.gz"])
+    corpus = tmp_path / "out" / "corpus"
+    posts = _lines(corpus, "posts.jsonl")
+    assert [(p["url"], p["title"]) for p in posts] == [(published, "Publicerad")]
+    assert _lines(corpus, "pages.jsonl") == []
+    rejects = {r["url"]: r for r in _lines(corpus, "rejects.jsonl")}
+    for url, (signal, _) in hidden.items():
+        assert rejects[url]["reason"] == "unpublished", url
+        assert signal in rejects[url]["detail"] and rejects[url]["offset"] > 0
+
+
+def _corrupt_warc(folder: Path) -> tuple[Path, int, int]:
+    """Three posts, the middle one's gzip member damaged; returns (path, its offset, the next one's)."""
+    b = WarcBuilder(folder / "corrupt.warc.gz")
     b.response(wp_url("fore", day="12"), wp_post(112, "fore", "Före skadan", day="12").encode())
     b.fh.flush()
     start = b.fh.tell()
     b.response(wp_url("skadad", day="13"), wp_post(113, "skadad", "Skadad", day="13").encode())
+    b.fh.flush()
+    after = b.fh.tell()
     b.response(wp_url("efter", day="14"), wp_post(114, "efter", "Efter skadan", day="14").encode())
     path = b.close()
     data = bytearray(path.read_bytes())
     for i in range(start + 40, start + 80):
         data[i] ^= 0xFF
     path.write_bytes(bytes(data))
+    return path, start, after
+
+
+def test_corrupt_gzip_member_is_one_reject_and_reading_goes_on_at_the_next_record(tmp_path):
+    good = WarcBuilder(tmp_path / "good.warc")
+    good.response(wp_url("hel", day="11"), wp_post(111, "hel", "Hel fil", day="11").encode())
+    good.close()
+    path, start, after = _corrupt_warc(tmp_path)
     transform(tmp_path / "out", warcs=[tmp_path / "good.warc", path], workers=2)
     corpus = tmp_path / "out" / "corpus"
     titles = {p["title"] for p in _lines(corpus, "posts.jsonl")}
-    assert {"Hel fil", "Före skadan"} <= titles
+    assert {"Hel fil", "Före skadan", "Efter skadan"} <= titles and "Skadad" not in titles
     (rej,) = [r for r in _lines(corpus, "rejects.jsonl") if r["warc_file"] == "corrupt.warc.gz"]
     assert rej["reason"] == "unreadable_record" and rej["offset"] == start
-    assert "not read" in rej["detail"]
+    assert f"reading went on at the next record, at byte {after}" in rej["detail"]
+
+
+def test_a_corrupt_member_gives_the_same_corpus_however_the_file_is_cut_into_pieces(tmp_path, monkeypatch):
+    from transform import iterate
+
+    path, _, _ = _corrupt_warc(tmp_path)
+    transform(tmp_path / "whole", warcs=[path], workers=1)
+    monkeypatch.setattr(iterate, "RANGE_BYTES", 100)  # a piece ends right after the damaged member
+    assert len(iterate.split_points(path, iterate.RANGE_BYTES)) > 2
+    result = transform(tmp_path / "cut", warcs=[path], workers=2)
+    assert result.pieces > 2
+    for name in ("posts.jsonl", "rejects.jsonl", "manifest.json"):
+        assert (tmp_path / "cut" / "corpus" / name).read_bytes() == (tmp_path / "whole" / "corpus" / name).read_bytes()
 
 
 def test_records_with_warnings_and_rejects_still_validate_against_the_schema(bad):
@@ -226,4 +275,4 @@ def test_a_record_whose_header_inflates_to_garbage_is_reported_where_it_starts(t
     b.response(wp_url("efter", day="14"), wp_post(114, "efter", "Efter skadan", day="14").encode())
     items = list(iter_warc(b.close()))
     assert [x.offset for x in items if isinstance(x, Broken)] == [start]
-    assert [x.url for x in items if isinstance(x, WarcItem)] == [wp_url("fore", day="12")]
+    assert [x.url for x in items if isinstance(x, WarcItem)] == [wp_url("fore", day="12"), wp_url("efter", day="14")]

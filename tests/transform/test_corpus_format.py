@@ -82,12 +82,20 @@ def _corpus_bytes(corpus: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(corpus.iterdir()) if p.is_file()}
 
 
+SMALL_PIECE = 64 * 1024  # the test WARCs are smaller than one 8 MB piece: cut them so the pool really runs
+
+
 @pytest.mark.slow
-def test_same_warcs_give_identical_bytes_twice_and_with_one_or_four_workers(wget_warc, wget_corpus, tmp_path):
+def test_same_warcs_give_identical_bytes_twice_and_with_one_or_four_workers(wget_warc, wget_corpus, tmp_path,
+                                                                             monkeypatch):
+    from transform import iterate
+
+    monkeypatch.setattr(iterate, "RANGE_BYTES", SMALL_PIECE)
     first = _corpus_bytes(wget_corpus)
     for label, workers in (("again", 1), ("four", 4)):
         out = tmp_path / label
-        transform(out, warcs=[wget_warc], workers=workers)
+        result = transform(out, warcs=[wget_warc], workers=workers)
+        assert result.pieces > 4 and result.processes == (1 if workers == 1 else 4), (result.pieces, result.processes)
         again = _corpus_bytes(out / "corpus")
         assert again.keys() == first.keys()
         for name in first:
@@ -95,11 +103,17 @@ def test_same_warcs_give_identical_bytes_twice_and_with_one_or_four_workers(wget
 
 
 @pytest.mark.slow
-def test_our_harvest_warcs_give_identical_bytes_with_one_or_four_workers(harvested_corpus, harvested, tmp_path):
+def test_our_harvest_warcs_give_identical_bytes_with_one_or_four_workers(harvested_corpus, harvested, tmp_path,
+                                                                         monkeypatch):
+    from transform import iterate
+
+    monkeypatch.setattr(iterate, "RANGE_BYTES", SMALL_PIECE)
     warcs = sorted((Path(harvested) / "harvest" / "warc").glob("*.warc.gz"))
     outs = []
     for workers in (1, 4):
-        transform(tmp_path / str(workers), warcs=warcs, workers=workers)
+        result = transform(tmp_path / str(workers), warcs=warcs, workers=workers)
+        assert result.pieces > len(warcs), f"{result.pieces} pieces for {len(warcs)} WARC files: none was cut"
+        assert result.processes == (1 if workers == 1 else 4)
         outs.append(_corpus_bytes(tmp_path / str(workers) / "corpus"))
     assert outs[0] == outs[1] == _corpus_bytes(harvested_corpus)
 
@@ -123,7 +137,8 @@ def test_cutting_a_warc_into_many_pieces_changes_nothing(wget_warc, wget_corpus,
 
     monkeypatch.setattr(iterate, "RANGE_BYTES", 256 * 1024)
     assert len(iterate.split_points(wget_warc, iterate.RANGE_BYTES)) > 10
-    transform(tmp_path / "pieces", warcs=[wget_warc], workers=2)
+    result = transform(tmp_path / "pieces", warcs=[wget_warc], workers=2)
+    assert result.pieces > 10 and result.processes == 2
     assert _corpus_bytes(tmp_path / "pieces" / "corpus") == _corpus_bytes(wget_corpus)
 
 
@@ -154,3 +169,30 @@ def test_post_ids_are_strings_and_authors_exist_for_every_kind_so_one_query_span
     for name in ("posts.jsonl", "tumblr_posts.jsonl"):
         for line in (wget_corpus / name).read_text(encoding="utf-8").splitlines():
             assert isinstance(json.loads(line)["post_id"], str)
+
+
+# sha256 of transform/schema.json for each schema version: a changed schema is a new contract.
+SCHEMA_PINS = {
+    "2.0.0": "ae210f3c50dd19e2294c037c81a6f8045dafc06d419d2f2b903ef94b6bdfb2d4",
+    "2.1.0": "aa11a26f61a683945b70034520334f2d0cb4ac5618eee0ee88dcac9ad54d8350",
+}
+
+
+def test_schema_json_changes_only_with_a_version_bump():
+    from importlib import resources
+
+    from transform.records import SCHEMA_VERSION
+
+    data = resources.files("transform").joinpath("schema.json").read_bytes()
+    schema = json.loads(data)
+    version, digest = schema["version"], hashlib.sha256(data).hexdigest()
+    assert version == SCHEMA_VERSION and schema["$id"].endswith("/" + version), (
+        f"schema.json says version {version} ($id {schema['$id']}), transform/records.py SCHEMA_VERSION "
+        f"{SCHEMA_VERSION}: they must agree")
+    docs = (Path(__file__).parents[2] / "docs" / "corpus.md").read_text(encoding="utf-8")
+    assert f"Schema {version} (this version)" in docs, f"docs/corpus.md does not name schema {version} as this version"
+    assert version in SCHEMA_PINS, f"schema version {version} is new: pin its sha256 {digest} in SCHEMA_PINS"
+    assert digest == SCHEMA_PINS[version], (
+        f"transform/schema.json changed (sha256 {digest}) but its version is still {version}: bump the schema "
+        "version (`version` and `$id` in schema.json, SCHEMA_VERSION in transform/records.py, docs/corpus.md) "
+        "and pin the new sha256 in SCHEMA_PINS")

@@ -170,3 +170,49 @@ def test_tumblr_permalink_reads_its_own_post_block_not_another_post_on_the_page(
     url = "http://besokholland.tumblr.com/post/46968053710/har"
     (frag,) = extract_html(parse_html(page), url, CAP).tumblr
     assert [p["best"] for p in frag.fields["photos"]] == ["http://33.media.tumblr.com/bb/tumblr_myk355x1_1280.jpg"]
+
+
+@pytest.mark.parametrize("theme", ["twentytwentyone", "twentytwentythree"])
+@pytest.mark.parametrize("marker, teaser", [
+    # <!--more--> on a line of its own: wpautop gives the span core prints a paragraph of its own.
+    ('</p>\n<p><span id="more-4"></span></p>', "Dagen inleddes med en genomgång av hur premiärdagarna 29 kan "
+                                               "utvecklas på våra bibliotek. Många tog med sig idéer hem om premiärdagarna 29."),
+    # <!--more--> inside a paragraph: the teaser ends mid-paragraph.
+    (' <span id="more-4"></span>', "Dagen inleddes med en genomgång av hur premiärdagarna 29 kan utvecklas på våra "
+                                   "bibliotek."),
+])
+def test_excerpt_is_the_text_before_the_more_marker_wordpress_prints(theme, marker, teaser):
+    """The samples' posts have no <!--more-->, so their excerpt is null; with core's marker put
+    where WordPress prints it, the text before it is the excerpt and the content stays whole."""
+    index = json.loads((SAMPLES / theme / "index.json").read_text(encoding="utf-8"))
+    url = index["first-post.html"]["url"]
+    html = (SAMPLES / theme / "first-post.html").read_text(encoding="utf-8")
+    assert extract_page(html, url, CAP).post.excerpt is None
+    cut = "premiärdagarna 29.</p>" if marker.startswith("</p>") else "på våra bibliotek."
+    at = html.index(cut) + len(cut) - (len("</p>") if marker.startswith("</p>") else 0)
+    post = extract_page(html[:at] + marker + html[at:], url, CAP).post
+    assert post.excerpt == teaser
+    assert post.content_text.startswith(teaser) and "förhållningssätt" in post.content_text
+
+
+def test_excerpt_prefers_the_teaser_to_the_meta_description_and_falls_back_to_it():
+    from transform_warcs import wp_post, wp_url
+
+    meta = '<meta name="description" content="Sammanfattning för sökmotorer" />\n'
+    plain = wp_post(7, "kort", "Kort", content="<p>Hela texten.</p>").replace("<script>var x", meta + "<script>var x")
+    marked = plain.replace("<p>Hela texten.</p>", '<p>Ingressen.</p>\n<p><span id="more-7"></span></p>\n<p>Resten.</p>')
+    assert extract_page(plain, wp_url("kort"), CAP).post.excerpt == "Sammanfattning för sökmotorer"
+    assert extract_page(marked, wp_url("kort"), CAP).post.excerpt == "Ingressen."
+    assert extract_page(marked.replace('id="more-7"', 'id="more-info"'), wp_url("kort"), CAP).post.excerpt == (
+        "Sammanfattning för sökmotorer")
+
+
+def test_an_archive_shows_a_posts_title_in_its_heading_link_not_in_its_date_link():
+    url = "http://projektbesok.se/2012/05/29/premiar/"
+    page = ("<html><head><meta name='generator' content='WordPress 3.8'></head><body class='archive date'>"
+            f"<article id='post-4'><a href='{url}' rel='bookmark'><time>29 maj, 2012</time></a>"
+            "<h2>{heading}</h2></article></body></html>")
+    titled = extract_page(page.format(heading=f"<a href='{url}' rel='bookmark'>Premiär</a>"), "http://projektbesok.se/2012/05/", CAP)
+    assert titled.listing.names == [url] and titled.listing.titles == {url: "Premiär"}
+    dated = extract_page(page.format(heading="Premiär"), "http://projektbesok.se/2012/05/", CAP)
+    assert dated.listing.names == [url] and dated.listing.titles == {}

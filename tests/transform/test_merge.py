@@ -61,6 +61,7 @@ def test_listing_names_resolve_shortlinks_and_drop_pages(tmp_path):
     (listing,) = _lines(tmp_path / "out" / "corpus" / "listings.jsonl")
     assert listing["listing_type"] == "page:arkiv"
     assert listing["names"] == [post, f"http://{HOST}/2012/05/22/saknas/"]
+    assert listing["titles"] == {post: "Mål", f"http://{HOST}/2012/05/22/saknas/": "Saknas"}
     (page_rec,) = _lines(tmp_path / "out" / "corpus" / "pages.jsonl")
     assert page_rec["title"] == "Arkiv" and page_rec["kind"] == "page"
 
@@ -86,3 +87,51 @@ def test_modified_comes_from_the_rest_api_when_the_theme_shows_none(tmp_path):
     assert post["published"] == "2012-06-28T11:08:00+02:00"
     assert post["modified"] == "2012-11-02T09:15:00+01:00"
     assert any("REST API" in w for w in post["warnings"])
+
+
+def test_a_revisit_resolves_to_the_url_it_refers_to_when_two_urls_share_its_payload(tmp_path):
+    """Two Tumblr permalinks serve the very same bytes (a theme that prints nothing of the post's
+    own), so the payload digest alone cannot tell them apart; a URL-agnostic revisit of a share
+    link names the second as its original (WARC-Refers-To-Target-URI and -Date), and a listing
+    that names the share link must name that post, not the first."""
+    blog = "http://besokholland.tumblr.com"
+    first, second = f"{blog}/post/111/forsta", f"{blog}/post/222/andra"
+    share = second + "?source=share"
+    same = ("<html><head><title>BESÖK Holland</title></head><body><article class='post text'>"
+            "<h2>Samma sida</h2><div class='body-text'><p>Samma text.</p></div></article></body></html>").encode()
+    b = WarcBuilder(tmp_path / "shared.warc.gz")
+    b.response(first, same)
+    original = b.response(second, same)
+    b.revisit(share, original)
+    b.response(f"{blog}/", f"<html><body><a href='{share}'>Samma sida</a></body></html>".encode())
+    b.close()
+    transform(tmp_path / "out", warcs=[tmp_path / "shared.warc.gz"])
+    corpus = tmp_path / "out" / "corpus"
+    assert {p["url"] for p in _lines(corpus / "tumblr_posts.jsonl")} == {first, second}
+    (index,) = [l for l in _lines(corpus / "listings.jsonl") if l["listing_type"] == "tumblr_index"]
+    assert index["names"] == [second]
+    assert json.loads((corpus / "manifest.json").read_text())["stats"]["dedup.revisits_resolved"] == 1
+
+
+def _feed(items: list[tuple[str, str, str]]) -> bytes:
+    """A WordPress RSS 2.0 feed of (url, title, description) items."""
+    body = "".join(f"<item><title>{t}</title><link>{u}</link><pubDate>Tue, 29 May 2012 08:15:00 +0000</pubDate>"
+                   f"<description><![CDATA[{d}]]></description></item>" for u, t, d in items)
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>BESÖK</title>'
+            f"<link>http://{HOST}/</link><generator>https://wordpress.org/?v=3.8</generator>{body}</channel></rss>").encode()
+
+
+def test_excerpt_is_the_teaser_before_the_more_marker_and_else_the_feeds_description(tmp_path):
+    marked, plain = wp_url("ingress", day="22"), wp_url("utan", day="23")
+    b = WarcBuilder(tmp_path / "excerpt.warc.gz")
+    b.response(marked, wp_post(501, "ingress", "Med ingress", day="22", content=(
+        '<p>Ingressen, hela.</p>\n<p><span id="more-501"></span></p>\n<p>Resten av texten.</p>')).encode())
+    b.response(plain, wp_post(502, "utan", "Utan ingress", day="23").encode())
+    b.response(f"http://{HOST}/feed/", _feed([(marked, "Med ingress", "Ingressen, avkortad [&#8230;]"),
+                                              (plain, "Utan ingress", "Hej på er! [&#8230;]")]),
+               content_type="application/rss+xml; charset=UTF-8")
+    b.close()
+    transform(tmp_path / "out", warcs=[tmp_path / "excerpt.warc.gz"])
+    posts = {p["url"]: p for p in _lines(tmp_path / "out" / "corpus" / "posts.jsonl")}
+    assert posts[marked]["excerpt"] == "Ingressen, hela."
+    assert posts[plain]["excerpt"] == "Hej på er!"

@@ -111,3 +111,35 @@ def test_tumblr_views_of_the_replica_agree_on_dates(wget_corpus):
     assert posts and any(len(p["sources"]) > 2 for p in posts)
     assert [p["id"] for p in posts if "published" in p["disagreements"]] == []
     assert all(p["authors"] == [p["blog"]] for p in posts)
+
+
+def _check_listing_titles(corpus, truth, kinds) -> None:
+    wp_titles = {p["url"]: p["title"] for p in truth["wordpress"]["posts"]}
+    listings = load(corpus, "listings.jsonl")
+    shown: dict[str, set] = {}
+    for listing in listings:
+        assert set(listing["titles"]) <= set(listing["names"]), listing["url"]
+        shown.setdefault(listing["listing_type"].split(":")[0], set()).update(listing["titles"])
+        if listing["site"] == truth["wordpress"]["host"]:
+            for url, title in listing["titles"].items():
+                assert title == wp_titles[url], (listing["url"], url)
+    arkiv = [l for l in listings if l["listing_type"] == "page:arkiv"]
+    assert {u for l in arkiv for u in l["titles"]} == {u for l in arkiv for u in l["names"]} == set(wp_titles)
+    for kind in kinds:
+        assert shown.get(kind), f"no {kind} listing shows a title"
+    for blog, data in truth["tumblr"].items():
+        titled = {p["url"]: p["title"] for p in data["posts"] if p["title"]}
+        api = [l for l in listings if l["listing_type"] == "tumblr_api" and l["site"] == data["host"]]
+        assert {u: t for l in api for u, t in l["titles"].items()} == titled, blog
+        rss = [l for l in listings if l["listing_type"] == "tumblr_rss" and l["site"] == data["host"]]
+        assert rss and all(set(l["titles"]) == set(l["names"]) for l in rss), blog
+
+
+def test_listings_carry_the_title_they_show_for_each_post(wget_corpus, replica):
+    """So that the completeness report can name a post no capture holds by its title."""
+    _check_listing_titles(wget_corpus, replica.ground_truth(), ("category", "date", "home", "author", "tag"))
+
+
+@pytest.mark.slow
+def test_listings_of_our_harvest_carry_titles_feeds_included(harvested_corpus, replica):
+    _check_listing_titles(harvested_corpus, replica.ground_truth(), ("category", "date", "home", "feed"))

@@ -47,6 +47,7 @@ def compare_wordpress(corpus: Path, truth: dict, *, require_all: bool = True) ->
         _diff(w, "categories", t["categories"], rec["categories"], out)
         _diff(w, "tags", t["tags"], rec["tags"], out)
         _diff(w, "comment_count", t["comment_count"], rec["comment_count"], out)
+        _diff(w, "excerpt", t["excerpt"], rec["excerpt"], out)
         found_comments = sorted((int(c["id"]), int(c["parent"] or 0), c["author"], c["date"], c["text"])
                                 for c in rec["comments"])
         want_comments = sorted((c["id"], c["parent"], c["author"], c["date"], c["text"]) for c in t["comments"])

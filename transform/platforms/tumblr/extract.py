@@ -154,8 +154,18 @@ def extract_api_xml(body: bytes, url: str, capture: Capture) -> Extracted:
             names.append(fields["url"])
         fragments.append(TumblrFragment(blog=blog, post_id=pid, source="api_xml", fields=fields))
     listing = Listing(kind="listing", url=url, site=f"{blog}.tumblr.com" if "." not in blog else blog,
-                      listing_type="tumblr_api", names=names, total=total, capture=capture)
+                      listing_type="tumblr_api", names=names, total=total, capture=capture, titles=_titles(fragments))
     return Extracted(listing=listing, tumblr=fragments)
+
+
+def _titles(fragments: list[TumblrFragment]) -> dict[str, str]:
+    """The title the API gives each post it lists (text and chat posts have one)."""
+    titles: dict[str, str] = {}
+    for frag in fragments:
+        url, title = frag.fields.get("url"), frag.fields.get("title")
+        if url and title and url not in titles:
+            titles[url] = title
+    return titles
 
 
 _JSON_PREFIX = re.compile(r"^\s*var\s+tumblr_api_read\s*=\s*", re.S)
@@ -198,7 +208,7 @@ def extract_api_json(text: str, url: str, capture: Capture) -> Extracted:
             names.append(fields["url"])
         fragments.append(TumblrFragment(blog=blog, post_id=str(post["id"]), source="api_json", fields=fields))
     listing = Listing(kind="listing", url=url, site=f"{blog}.tumblr.com", listing_type="tumblr_api",
-                      names=names, total=total, capture=capture)
+                      names=names, total=total, capture=capture, titles=_titles(fragments))
     return Extracted(listing=listing, tumblr=fragments)
 
 
@@ -212,6 +222,7 @@ def extract_rss(body: bytes, url: str, capture: Capture) -> Extracted:
     blog = blog_of(url)
     fragments = []
     names = []
+    titles: dict[str, str] = {}
     for item in root.findall("./channel/item"):
         link = _canon(item.findtext("link"))
         if not link:
@@ -220,6 +231,9 @@ def extract_rss(body: bytes, url: str, capture: Capture) -> Extracted:
         if not m:
             continue
         names.append(link)
+        title = norm_text(item.findtext("title"))
+        if title and link not in titles:
+            titles[link] = title
         description = item.findtext("description") or ""
         fields = {
             "url": link,
@@ -234,7 +248,7 @@ def extract_rss(body: bytes, url: str, capture: Capture) -> Extracted:
         fields = {k: v for k, v in fields.items() if v not in (None, [], "")}
         fragments.append(TumblrFragment(blog=blog, post_id=m.group(1), source="rss", fields=fields))
     listing = Listing(kind="listing", url=url, site=urlsplit(url).hostname or blog, listing_type="tumblr_rss",
-                      names=names, total=None, capture=capture)
+                      names=names, total=None, capture=capture, titles=titles)
     return Extracted(listing=listing, tumblr=fragments)
 
 

@@ -304,6 +304,28 @@ def _links(content, base: str, host: str) -> list[Link]:
     return out
 
 
+def unpublished(url: str, body_class: str, article) -> str | None:
+    """Why this page shows a post the public cannot see (a draft, pending, private or scheduled
+    post, or a preview), or None; such a page must never become a record."""
+    query = urlsplit(url).query
+    if query and R.PREVIEW_QUERY.search(query):
+        return f"a preview URL (?{query})"
+    classes = set(body_class.split()) | set((article.get("class") or "").split())
+    for status in R.UNPUBLISHED_STATUS:
+        if status in classes:
+            return f"the post is marked {status}"
+    return None
+
+
+def teaser(content) -> str | None:
+    """The text before WordPress's more marker, the part the author chose to show in listings:
+    the post's own excerpt, whole (the feed's is cut at 55 words). None without a marker."""
+    if content is None:
+        return None
+    marker = R.MORE_MARKER(content)
+    return (text_of(content, until=marker[0]) or None) if marker else None
+
+
 def _title(article, root, head: dict[str, str]) -> str | None:
     el = _first(article, R.TITLE, want_str=False)
     if el is not None and not isinstance(el, str):
@@ -330,6 +352,9 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     article = _first(root, R.ARTICLE, want_str=False)
     if article is None or isinstance(article, str):
         article = root
+    why = unpublished(url, body_class, article)
+    if why:
+        return Extracted(skip="unpublished", warnings=[f"not published: {why}"])
     head = head_index(root)
     shortlink = canonical(absolutize(head.get(R.SHORTLINK_REL) or R.SHORTLINK(root), url))
     canon = canonical(absolutize(head.get(R.CANONICAL_REL) or R.CANONICAL(root), url))
@@ -376,10 +401,10 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     content_text = text_of(content)
     media = _media(content, url, published)
     links = _links(content, url, host)
-    names, maybe = _named_posts(content, url, host) if role == "page" else ([], [])
+    names, maybe, titles = _named_posts(content, url, host) if role == "page" else ([], [], {})
     comments, comment_warnings = _comments(root, url) if role == "post" else ([], [])
     warnings.extend(comment_warnings)
-    excerpt = next((head[k] for k in R.META_DESCRIPTION if head.get(k)), None)
+    excerpt = teaser(content) or next((head[k] for k in R.META_DESCRIPTION if head.get(k)), None)
     lang = R.HTML_LANG(root).strip() or None
     previous = next_ = None
     if role == "post":
@@ -422,16 +447,19 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
         if names or maybe:
             slug = post.slug or str(post_id)
             result.listing = Listing(kind="listing", url=record_url, site=host, listing_type=f"page:{slug}",
-                                     names=names, total=None, capture=capture)
+                                     names=names, total=None, capture=capture, titles=titles)
             result.maybe_names = maybe
     return result
 
 
-def _named_posts(scope, base: str, host: str) -> tuple[list[str], list[str]]:
+def _named_posts(scope, base: str, host: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """The post links of a page's content, the links that may be posts, and the text each shows
+    (an Arkiv-like page shows each post by its title)."""
     if scope is None:
-        return [], []
+        return [], [], {}
     names: dict[str, None] = {}
     maybe: dict[str, None] = {}
+    titles: dict[str, str] = {}
     for a in scope.iter("a"):
         href = canonical(absolutize(a.get("href"), base))
         if not href:
@@ -441,21 +469,31 @@ def _named_posts(scope, base: str, host: str) -> tuple[list[str], list[str]]:
             names.setdefault(href, None)
         elif verdict is None:
             maybe.setdefault(href, None)
-    return list(names), list(maybe)
+        else:
+            continue
+        if href not in titles:
+            text = inline_text(a)
+            if text:
+                titles[href] = text
+    return list(names), list(maybe), titles
 
 
 def _listing(root, url: str, host: str, capture: Capture, listing_type: str) -> Extracted:
     found: dict[str, None] = {}
+    titles: dict[str, str] = {}
     for rule in R.LISTED_POSTS:
-        for href in rule(root):
-            u = canonical(absolutize(href, url))
+        for a in rule(root):
+            u = canonical(absolutize(a.get("href"), url))
             if u and _host(u) == host:
                 found.setdefault(u, None)
+                text = inline_text(a) if u not in titles and R.IN_TITLE(a) else ""
+                if text:
+                    titles[u] = text
         if found:
             break
     names = list(found)
     listing = Listing(kind="listing", url=canonical(url) or url, site=host, listing_type=listing_type,
-                      names=names, total=None, capture=capture)
+                      names=names, total=None, capture=capture, titles=titles)
     if not names:
         listing.warnings.append("listing names no posts")
     return Extracted(listing=listing)
@@ -506,8 +544,12 @@ def extract_feed(body: bytes, url: str, capture: Capture) -> Extracted:
             comment_count=int(slash) if slash and slash.strip().isdigit() else None,
             excerpt=norm_text(item.findtext("description")) or None,
         ))
+    titles: dict[str, str] = {}
+    for fi in [] if comments_feed else feed_items:
+        if fi.title and fi.url not in titles:
+            titles[fi.url] = fi.title
     listing = Listing(kind="listing", url=canonical(url) or url, site=host, listing_type="feed",
-                      names=names, total=None, capture=capture)
+                      names=names, total=None, capture=capture, titles=titles)
     return Extracted(listing=listing, feed_items=[] if comments_feed else feed_items)
 
 

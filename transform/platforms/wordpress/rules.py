@@ -116,9 +116,12 @@ COMMENT_TEXT = [X(f".//*[{_has_class('comment-content')} or {_has_class('wp-bloc
 
 LISTED_POSTS = [
     X(f"/html/body/descendant::*[contains(@class, 'title')][{_has_class('entry-title')} or "
-      f"{_has_class('wp-block-post-title')}]/descendant::a/@href"),
-    X("//article//a[@rel='bookmark']/@href"),
+      f"{_has_class('wp-block-post-title')}]/descendant::a[@href]"),
+    X("//article//a[@rel='bookmark' and @href]"),
 ]
+# A listed post's link text is its title only inside the title heading (rel=bookmark also wraps dates).
+IN_TITLE = X("boolean(ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+             " or contains(@class, 'entry-title') or contains(@class, 'post-title')])")
 
 REST_POST = re.compile(r"/wp-json/wp/v2/(?:posts|pages)/(\d+)/?$")
 POSTID = re.compile(r"\bpostid-(\d+)\b")
@@ -137,4 +140,11 @@ LISTING_BY_BODY_CLASS = (
     ("home", "home"), ("blog", "home"), ("tax", "category"), ("archive", "date"),
 )
 SKIP_BODY_CLASSES = ("error404", "search", "search-results", "search-no-results", "attachment", "single-attachment")
+# Core's post_class() (and some themes' body classes) mark a post the public cannot see; a
+# preview URL shows unpublished edits. Such a page is rejected, never a record.
+UNPUBLISHED_STATUS = ("status-draft", "status-pending", "status-private", "status-future", "status-auto-draft")
+PREVIEW_QUERY = re.compile(r"(?:^|&)(?:preview|preview_id)=")
+# Core prints <span id="more-N"></span> where the author put <!--more-->: the teaser ends there.
+MORE_MARKER = X("descendant::span[starts-with(@id, 'more-') and string-length(@id) > 5"
+                " and translate(substring(@id, 6), '0123456789', '') = '']")
 UPLOAD_MONTH = re.compile(r"/wp-content/uploads/(\d{4})/(\d{2})/")
