@@ -5,9 +5,14 @@ than re-implementing SURT and field rules) keeps our index line-for-line equal t
 
 The default record selection indexes response, revisit, resource and metadata records except
 `application/warc-fields` metadata, which is how the harvester writes its crawl facts, so
-a page's URL replays the page, also from the raw WARCs, and other crawlers' WARCs index as
-pywb would index them. The `filename` field is NFC, the form the WACZ and the bag store the
-WARC names in, so a WARC whose name the file system holds decomposed (NFD) still replays.
+a page's URL replays the page, not its crawl facts, and other crawlers' WARCs index as pywb
+would index them.
+
+The `filename` field names each WARC as the WACZ (`archive/NAME`) and the bag
+(`data/harvest/warc/NAME`) store it: in NFC. Against those the index always resolves. Against
+OUT/harvest/warc itself it resolves only where the file system holds the name in NFC too: a
+non-ASCII WARC name stored decomposed (NFD, as on Linux after a copy from macOS) does not match
+byte for byte there; replay from the WACZ or the bag, or index that folder again.
 """
 from __future__ import annotations
 

@@ -430,24 +430,47 @@ def _verify_corpus(layout: Layout, prefix: str, result: VerifyResult, cache: _Ha
     return warc_sums
 
 
+def _record_key(record) -> str | None:
+    """What names a record whatever line it is on: its id; else the WARC record it was made from
+    (listings and rejects), with its url; else its url. None when it has none of these."""
+    if not isinstance(record, dict):
+        return None
+    if record.get("id"):
+        return str(record["id"])
+    capture = record.get("capture") if isinstance(record.get("capture"), dict) else {}
+    url = record.get("url") or capture.get("url")
+    source = capture.get("record_id") or record.get("record_id")
+    warc, offset = capture.get("warc_file") or record.get("warc_file"), capture.get("offset", record.get("offset"))
+    if not source and warc and offset is not None:
+        source = f"{warc} offset {offset}"
+    if source:
+        return f"{url} (from {source})" if url else f"from {source}"
+    return str(url) if url else None
+
+
 def _record_lines(path: Path) -> dict[str, tuple[int, str]]:
-    """{record key: (line number, sha256 of the line)}; the key is the record's id, else its url,
-    else its line number (a second record with the same key is keyed by its line too)."""
+    """{record key: (line number, sha256 of the line)}. The key (`_record_key`) does not depend on the
+    line number, so one line added or removed is one record added or removed; a record without a key,
+    or whose key an earlier record took, is keyed by the sha256 of its line."""
     lines: dict[str, tuple[int, str]] = {}
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, 1):
             raw = raw.rstrip(b"\r\n")
             if not raw.strip():
                 continue
+            digest = hashlib.sha256(raw).hexdigest()
             try:
                 record = json.loads(raw)
             except ValueError:
                 record = None
-            key = (record.get("id") or record.get("url")) if isinstance(record, dict) else None
-            key = str(key) if key else f"line {number}"
-            if key in lines:
-                key = f"{key} (line {number})"
-            lines[key] = (number, hashlib.sha256(raw).hexdigest())
+            key = _record_key(record)
+            if key is None or key in lines:
+                key = f"{key + ' ' if key else ''}line sha256:{digest[:16]}"
+            same, copy = key, 1
+            while key in lines:
+                copy += 1
+                key = f"{same} #{copy}"
+            lines[key] = (number, digest)
     return lines
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from harvester.errors import ConfigError
 from harvester.selectors import selector_xpath
-from harvester.urls import normalize
+from harvester.urls import normalize, split_host_port, valid_port
 
 TRAP_RULES = (
     "calendar", "replytocom", "share", "like_comment", "login_admin", "search", "amp", "feed_fanout",
@@ -258,21 +258,34 @@ CREDENTIALS_ADVICE = (
 
 
 def _masked(value: str) -> str:
-    """The value with any `user:password@` replaced by `***@`, so an error message never repeats a secret."""
+    """The value with everything from `//` to the last `@` replaced by `***`, so an error message never
+    repeats a secret, not even a password holding `/`, `?` or `#` (which end the host part of a URL)."""
     prefix, sep, rest = value.partition("//")
     prefix, rest = (prefix + sep, rest) if sep else ("", value)
-    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    if "@" not in authority:
+    if "@" not in rest:
         return value
-    return prefix + "***" + rest[authority.rindex("@"):]
+    return prefix + "***" + rest[rest.rindex("@"):]
 
 
-def _credentials(value: str, where: str) -> ConfigError:
-    return ConfigError(f"{_masked(value)!r} carries credentials (user:password@); {CREDENTIALS_ADVICE}", where)
+def _credentials(value: str, where: str, note: str = "") -> ConfigError:
+    return ConfigError(f"{_masked(value)!r} carries credentials (user:password@){note}; {CREDENTIALS_ADVICE}",
+                       where)
 
 
 def _check_url(value: str, where: str, credentials_ok: bool = False) -> None:
-    """An absolute http(s) URL with a numeric port; credentials only where the setting keeps them secret."""
+    """An absolute http(s) URL with a numeric port; credentials only where the setting keeps them secret.
+
+    Any `@` after `//` counts as the end of a user:password part, wherever a parser would put it: in
+    `http://u:p/ss@h/` or `http://u:12#x@evil/` the host is `h` or `evil` to whoever wrote it.
+    """
+    rest = value.partition("//")[2]
+    beyond_host = rest.count("@") - re.split(r"[/?#]", rest, maxsplit=1)[0].count("@")
+    if "@" in rest and not credentials_ok:
+        raise _credentials(value, where, " (an '@' that belongs to the path or query is written %40)"
+                           if beyond_host else "")
+    if beyond_host:
+        raise ConfigError(f"{_masked(value)!r}: the user:password part holds '/', '?' or '#', which end the "
+                          "host part of a URL; percent-encode them (%2F, %3F, %23)", where)
     try:
         parts = urlsplit(value)
         parts.port
@@ -281,18 +294,16 @@ def _check_url(value: str, where: str, credentials_ok: bool = False) -> None:
         raise ConfigError(f"{_masked(value)!r} is not a usable URL: {why}", where) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"expected an http(s) URL, got {_masked(value)!r}", where)
-    if not credentials_ok and "@" in parts.netloc:
-        raise _credentials(value, where)
 
 
 def _check_host(entry: str, where: str) -> None:
-    """A scope entry: `host` (the scheme's default port) or `host:port`, never with credentials."""
+    """A scope entry: `host` (the scheme's default port) or `host:port`, never with credentials; the
+    host may be an fnmatch pattern (`[0-9]*.media.tumblr.com`), so it is split here, not by urlsplit."""
     if "@" in entry:
         raise _credentials(entry, where)
-    try:
-        urlsplit(f"//{entry}").port
-    except ValueError:
-        raise ConfigError(f"expected host or host:port with a port from 0 to 65535, got {entry!r}", where) from None
+    host, port = split_host_port(entry)
+    if not host or (port is not None and not valid_port(port)):
+        raise ConfigError(f"expected host or host:port with a port from 0 to 65535, got {entry!r}", where)
 
 
 def _check_listing(entry: str, where: str) -> None:

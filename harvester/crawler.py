@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import posixpath
 import re
 import threading
 from dataclasses import dataclass, field
@@ -257,17 +258,16 @@ class Harvester:
             self.progress.event(line)
 
     # fetching ---------------------------------------------------------------------------------
-    def fetch_with_retries(self, url: str, entry: UrlEntry | None,
-                           booked: bool = True) -> tuple[Exchange | None, FetchError | None, int]:
-        """Fetch with backoff; each attempt waits for the host's turn (the first one was booked by the
-        scheduler when `booked`), so retries keep the per-host delay and Crawl-delay too."""
+    def fetch_with_retries(self, url: str, entry: UrlEntry | None) -> tuple[Exchange | None, FetchError | None, int]:
+        """Fetch with backoff; each retry waits for the host's turn (the first attempt was booked by the
+        scheduler: `next_task` or `move`), so retries keep the per-host delay and Crawl-delay too."""
         net = self.cfg.network
         attempt = 0
         while True:
             if self.stopping.is_set():
                 raise _Interrupted()
             attempt += 1
-            if (attempt > 1 or not booked) and not self.sched.wait_turn(url):
+            if attempt > 1 and not self.sched.wait_turn(url):
                 raise _Interrupted()
             with self.commit_lock:
                 with self.state.transaction() as db:
@@ -356,18 +356,23 @@ class Harvester:
             if task.kind == "robots":
                 self.sched.set_robots(task.host, policy_from_response(task.host, None, b""), 0)
         finally:
-            self.sched.release(task.host)
+            if task.holds:
+                self.sched.release(task.holds)
 
     def fetch_robots(self, task: Task) -> None:
-        """robots.txt of a host, following up to 5 in-scope redirects (RFC 9309 2.3.1.2).
+        """robots.txt of a host, following up to 5 redirects to a robots.txt in scope (RFC 9309 2.3.1.2).
 
         Every hop is captured and logged like any fetch (outcome `redirect`, `via` the hop before);
-        the final answer decides the host's policy. A redirect not followed (out of scope, a loop,
-        a sixth hop) counts as robots.txt unavailable, as RFC 9309 allows for too many redirects.
+        the final answer decides the host's policy. A redirect not followed (to a page that is not a
+        robots.txt, out of scope, a loop, a sixth hop) counts as robots.txt unavailable, so a robots
+        fetch never takes or marks a page of the crawl. A hop to another host waits for a free
+        connection there, like any request to that host.
         """
         url, via, seen = task.url, None, {task.url}
         for hop in range(ROBOTS_MAX_REDIRECTS + 1):
-            ex, err, attempt = self.fetch_with_retries(url, None, booked=hop == 0)
+            if hop and not self.sched.move(task, url):
+                raise _Interrupted()
+            ex, err, attempt = self.fetch_with_retries(url, None)
             entry = UrlEntry(url, 0, via, "robots", 0, None, False, True)
             target, not_followed = self.robots_redirect(ex, hop, seen)
             if target is None:
@@ -419,6 +424,8 @@ class Harvester:
             return None, f"more than {ROBOTS_MAX_REDIRECTS} redirects"
         if target in seen:
             return None, f"redirect loop at {target}"
+        if posixpath.basename(urlsplit(target).path) != "robots.txt":
+            return None, f"redirect to {target}: not a robots.txt file"
         decision = self.scope.check(target)
         if not decision.allowed:
             return None, f"redirect to {target}: {decision.reason}"
@@ -507,8 +514,9 @@ class Harvester:
         except BaseException:
             self.writer.truncate_to(mark)
             raise
+        finally:
+            ex.close()
         self.emit(*lines)
-        ex.close()
         self.writer.maybe_rotate()
 
     def _commit(self, ex: Exchange, entry: UrlEntry, analysis: PageAnalysis, attempt: int,

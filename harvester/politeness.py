@@ -22,6 +22,11 @@ class Task:
     host: str
     url: str
     entry: UrlEntry | None = None
+    holds: str | None = None  # the host whose connection the task holds (None: none); see Scheduler.move
+
+    def __post_init__(self) -> None:
+        if self.holds is None:
+            self.holds = self.host
 
 
 @dataclass
@@ -76,8 +81,9 @@ class Scheduler:
     def wait_turn(self, url: str) -> bool:
         """Block until the URL's host may be asked again, then book that start; False if the crawl stops.
 
-        `next_task` books the first attempt of a task; every further request of it (a retry, a
-        robots.txt redirect hop) calls this, so per-host delay and Crawl-delay hold for each one.
+        `next_task` books the first attempt of a task; every further request of it to the host whose
+        connection it holds (a retry, a robots.txt redirect hop) calls this, so per-host delay and
+        Crawl-delay hold for each one. A request to another host goes through `move`.
         """
         with self.cond:
             slot = self._slot(url)
@@ -88,6 +94,33 @@ class Scheduler:
                     slot.next_time = now + slot.delay
                     return True
                 self.cond.wait(slot.next_time - now)
+            return False
+
+    def move(self, task: Task, url: str) -> bool:
+        """Take the connection for the task's next request, to the URL's host; False if the crawl stops.
+
+        To the host it holds, this is `wait_turn`. To another one (a robots.txt redirect across hosts)
+        the held connection is given back first, then this waits until that host has a free connection
+        (max_connections_per_host) and its delay has passed, and books both. Never holding one host
+        while waiting for another, two robots.txt that redirect to each other cannot deadlock.
+        """
+        with self.cond:
+            slot = self._slot(url)
+            if slot.host == task.holds:
+                return self.wait_turn(url)
+            if task.holds:
+                self.hosts[task.holds].active -= 1
+                task.holds = None
+                self.cond.notify_all()
+            while not self.stopped:
+                now = time.monotonic()
+                if slot.active < self.max_per_host and slot.next_time <= now:
+                    slot.active += 1
+                    slot.last_start = now
+                    slot.next_time = now + slot.delay
+                    task.holds = slot.host
+                    return True
+                self.cond.wait(slot.next_time - now if slot.active < self.max_per_host else None)
             return False
 
     def robots_of(self, host: str) -> RobotsPolicy | None:

@@ -1,6 +1,7 @@
 """robots.txt per host via protego: fetched before any other URL of the host, Crawl-delay included.
 
-Redirects are followed by the crawler (up to five, in scope); this module judges the final answer.
+Redirects are followed by the crawler (up to five, to a robots.txt in scope); this module judges the
+final answer.
 """
 from __future__ import annotations
 
@@ -38,9 +39,9 @@ class RobotsPolicy:
 def policy_from_response(host: str, status: int | None, body: bytes, not_followed: str = "") -> RobotsPolicy:
     """Google's convention: 2xx parsed, 4xx allows all, 5xx or no answer disallows all for this crawl.
 
-    A 3xx here is a redirect the crawler did not follow (it follows up to five in scope): RFC 9309
-    2.3.1.2 lets a crawler treat that as unavailable, so, like a 4xx, it allows all. `not_followed`
-    says why it was not followed, for the note.
+    A 3xx here is a redirect the crawler did not follow (it follows up to five, to a robots.txt in
+    scope): RFC 9309 2.3.1.2 lets a crawler treat that as unavailable, so, like a 4xx, it allows all.
+    `not_followed` says why it was not followed, for the note.
     """
     if status is None:
         return RobotsPolicy(host, None, "robots.txt unreachable: host treated as disallowed", disallow_all=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from harvester.config import HarvestConfig
+from harvester.urls import split_host_port, valid_port
 
 
 @dataclass(frozen=True)
@@ -19,13 +20,14 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def host_entry(entry: str) -> tuple[str, int | None]:
-    """An allowed-host entry as (host, port); port None means "the default port of the URL's scheme"."""
-    parts = urlsplit(f"//{entry.strip().lower()}")
-    host = parts.hostname or entry.strip().lower()
-    try:
-        return host, parts.port
-    except ValueError:  # refused by config validation; matches no port if it gets here anyway
+    """An allowed-host entry (or media-host pattern) as (host, port); port None means "the default port
+    of the URL's scheme"."""
+    host, port = split_host_port(entry)
+    if port is None:
+        return host, None
+    if not valid_port(port):  # refused by config validation; matches no port if it gets here anyway
         return host, -1
+    return host, int(port)
 
 
 def _port_ok(allowed: int | None, port: int, scheme: str) -> bool:

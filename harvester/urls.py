@@ -47,6 +47,22 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def split_host_port(entry: str) -> tuple[str, str | None]:
+    """A scope entry `host`, `host:port`, `[v6]:port` or fnmatch pattern (`[0-9]*.media.tumblr.com`) as
+    (lower-case host or pattern, port text or None). Not urlsplit: that reads any `[...]` as IPv6."""
+    entry = entry.strip().lower()
+    host, sep, port = entry.rpartition(":")
+    if not sep or "]" in port or (":" in host and not host.startswith("[")):
+        host, port = entry, None
+    if host.startswith("[") and host.endswith("]") and ":" in host:
+        host = host[1:-1]
+    return host, port or None
+
+
+def valid_port(text: str) -> bool:
+    return bool(re.fullmatch(r"[0-9]{1,5}", text)) and int(text) <= 65535
+
+
 def safe_name(text: str, limit: int = 60) -> str:
     """A file-name fragment that cannot escape a folder, whatever the URL held."""
     cleaned = re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip(".-")

@@ -7,7 +7,7 @@ uses it as its http proxy fetches and archives ``http://projektbesok.se/...``::
     with ReplicaServer(ReplicaConfig(posts=86, seed=2013), port=0) as srv:
         srv.proxy_url        # "http://127.0.0.1:PORT"
         srv.ground_truth()   # what a complete harvest must find (tests only)
-        srv.request_log()    # [{time, method, url, host, status, bytes, user_agent, fault}, ...]
+        srv.request_log()    # [{time, method, url, host, status, bytes, user_agent, fault, arrived}, ...]
 
 Hosts: projektbesok.se (www. redirects to it), besokholland/besokdanmark/besokengland.tumblr.com,
 NN.media.tumblr.com. Any other host answers 502; CONNECT answers 501 (no TLS, everything is http://).

@@ -19,7 +19,11 @@ from replica.errors import ReplicaError
 from replica.response import REASONS, Response
 from replica.sites import Sites
 
-LOG_FIELDS = ("time", "method", "url", "host", "status", "bytes", "user_agent", "fault")
+LOG_FIELDS = ("time", "method", "url", "host", "status", "bytes", "user_agent", "fault", "arrived")
+
+
+def _stamp(when: datetime) -> str:
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class _FaultCounter:
@@ -53,6 +57,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr
         pass
+
+    def parse_request(self) -> bool:
+        self.arrived = datetime.now(timezone.utc)  # the request line is in; headers and the page follow
+        return super().parse_request()
 
     def handle_one_request(self) -> None:
         try:
@@ -153,7 +161,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind in ("reset", "truncate"):
             sent_body = len(body) // 2
         self.server.record(self.command, url, host, resp.status, sent_body, self.headers.get("User-Agent"),
-                           fault.kind if fault else None)
+                           fault.kind if fault else None, self.arrived)
         head_bytes = f"HTTP/1.1 {resp.status} {REASONS.get(resp.status, 'Unknown')}\r\n".encode("latin-1")
         head_bytes += b"".join(f"{k}: {v}\r\n".encode("latin-1") for k, v in headers) + b"\r\n"
         try:
@@ -197,9 +205,9 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
     def record(self, method: str, url: str, host: str, status: int, nbytes: int, user_agent: str | None,
-               fault: str | None) -> None:
-        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        row = (now, method, url, host, status, nbytes, user_agent, fault)
+               fault: str | None, arrived: datetime) -> None:
+        now = datetime.now(timezone.utc)
+        row = (_stamp(now), method, url, host, status, nbytes, user_agent, fault, _stamp(arrived))
         with self._log_lock:
             self._log.append(row)
             if self._log_file:
@@ -273,6 +281,8 @@ class ReplicaServer:
         return self.sites.ground_truth()
 
     def request_log(self) -> list[dict[str, Any]]:
-        """Every request so far, oldest first: time (UTC, ms), method, url (absolute), host, status,
-        bytes (body bytes sent on the wire, after gzip), user_agent, fault (kind served, or None)."""
+        """Every request so far, oldest first (by answer): time (UTC, ms, when the answer was sent),
+        method, url (absolute), host, status, bytes (body bytes sent on the wire, after gzip), user_agent,
+        fault (kind served, or None), arrived (UTC, ms, when the request line came in: before the page
+        was built, the latency slept, the answer sent; what request-spacing checks should compare)."""
         return self._server.log_entries()

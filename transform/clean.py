@@ -16,6 +16,10 @@ from lxml import etree, html as lxml_html
 # A UTF-8 lead byte read as cp1252/latin-1 followed by one or more continuation bytes read the same way.
 _CP1252_HIGH = "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}")
+# The same pair in the text's UTF-8 bytes: the lead (C3 82-B4) then the first byte of a follower
+# (C2, or C5 C6 CB E2 of the windows-1252 punctuation). A necessary condition, found by a fast
+# literal scan, so the slower character-class search runs only on pages that may hold mojibake.
+_MOJIBAKE_UTF8 = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _NL = re.compile(r"\s*\n\s*")
 
@@ -97,7 +101,7 @@ def _unmangle(match: re.Match) -> str:
 
 
 def repair_mojibake(text: str) -> tuple[str, int]:
-    if text.isascii() or not _MOJIBAKE.search(text):
+    if text.isascii() or not _MOJIBAKE_UTF8.search(text.encode("utf-8", "surrogatepass")):
         return text, 0
     count = 0
 

@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import groupby
 from pathlib import Path
@@ -27,6 +28,7 @@ from transform.spill import TABLES, connect, create, dumps
 CORPUS_FILES = ("posts.jsonl", "pages.jsonl", "tumblr_posts.jsonl", "media.jsonl", "listings.jsonl", "rejects.jsonl")
 SIZE_IN_NAME = re.compile(r"-(\d+)x(\d+)(?=\.[A-Za-z0-9]+$)")
 TUMBLR_POST = re.compile(r"^/post/(\d+)")
+URL_CACHE = 1 << 14  # answers remembered while writing, for the URLs that recur on many records (bounded)
 ELLIPSIS_TAIL = re.compile(r"\s*(\[(\.\.\.|\u2026|&hellip;|&#8230;)\]|\u2026)\s*$")
 
 
@@ -75,7 +77,11 @@ class Writer:
         self.bytes = 0
 
     def write(self, record: dict[str, Any]) -> None:
-        line = dumps(record) + "\n"
+        self.write_json(dumps(record))
+
+    def write_json(self, text: str) -> None:
+        """A record already serialised by `dumps` (as the spill stores those the merge leaves alone)."""
+        line = text + "\n"
         data = line.encode("utf-8")
         self.sha.update(data)
         self.bytes += len(data)
@@ -107,14 +113,13 @@ def resolve(db, url: str | None) -> str | None:
 
 
 def _choose_docs(db, result: MergeResult) -> None:
-    rows = db.execute("SELECT id, kind, rank, url, canon, shortlink, capture_url, next_url, prev_url, json "
-                      "FROM docs ORDER BY id, rank")
+    rows = db.execute("SELECT id, kind, rank, url, canon, shortlink, capture_url, next_url, prev_url, published, "
+                      "json FROM docs ORDER BY id, rank")
     dup = 0
     for id_, group in groupby(rows, key=lambda r: r[0]):
         first = True
-        for _, kind, _rank, url, canon, short, cap_url, nxt, prv, js in group:
+        for _, kind, _rank, url, canon, short, cap_url, nxt, prv, published, js in group:
             if first:
-                published = json.loads(js).get("published")
                 db.execute("INSERT INTO chosen VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (id_, kind, url, nxt, prv, sort_key(published), js))
                 first = False
@@ -235,9 +240,17 @@ def _chain(db, result: MergeResult) -> None:
 
 
 def _media_row(db, url: str | None):
+    """The media record of `url`; for a URL captured only as a revisit, its original's record
+    (the same bytes: a harvester writes a revisit when a second URL serves an image again)."""
     if not url:
         return None
     row = db.execute("SELECT json FROM media WHERE url=? ORDER BY rank LIMIT 1", (url,)).fetchone()
+    if row is None:
+        rev = db.execute("SELECT refers_uri, refers_date, digest FROM revisits WHERE url=? ORDER BY rank LIMIT 1",
+                         (url,)).fetchone()
+        original = original_of(db, *rev) if rev else None
+        if original and original != url:
+            row = db.execute("SELECT json FROM media WHERE url=? ORDER BY rank LIMIT 1", (original,)).fetchone()
     return json.loads(row[0]) if row else None
 
 
@@ -253,9 +266,10 @@ def captured_hosts(db) -> frozenset[str]:
     return frozenset(hosts)
 
 
-def _finish_post(db, rec: dict[str, Any], hosts: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _finish_post(db, rec: dict[str, Any], hosts: frozenset[str] = frozenset(), resolve_url=None) -> dict[str, Any]:
+    resolve_url = resolve_url or partial(resolve, db)
     for side in ("previous", "next"):
-        target = resolve(db, rec["chain"][side])
+        target = resolve_url(rec["chain"][side])
         if target:
             row = db.execute("SELECT url FROM chosen WHERE id=?", (target,)).fetchone()
             if row:
@@ -304,7 +318,7 @@ def _finish_post(db, rec: dict[str, Any], hosts: frozenset[str] = frozenset()) -
         if link["scope"] == "external" and (urlsplit(link["url"]).hostname or "").lower() not in hosts:
             link["scope"] = "out_of_scope"
         link["captured"] = bool(db.execute("SELECT 1 FROM captured WHERE url=? LIMIT 1", (link["url"],)).fetchone()
-                                or resolve(db, link["url"]))
+                                or resolve_url(link["url"]))
     return rec
 
 
@@ -316,17 +330,25 @@ def _finish_tumblr(db, rec: dict[str, Any]) -> dict[str, Any]:
     return rec
 
 
-def _listing_names(db, names: list[str], maybe: list[str]) -> dict[str, str]:
+def _kind_and_url(db, id_: str) -> tuple[str, str] | None:
+    """(kind, url) of the corpus record `id_`, or None."""
+    row = db.execute("SELECT kind, url FROM chosen WHERE id=?", (id_,)).fetchone()
+    if row is None:
+        row = db.execute("SELECT 'tumblr_post', json_extract(json, '$.url') FROM tumblr_chosen WHERE id=?",
+                         (id_,)).fetchone()
+    return row
+
+
+def _listing_names(db, names: list[str], maybe: list[str], resolve_url=None, kind_and_url=None) -> dict[str, str]:
     """{each URL the listing names: the name the corpus gives it}; pages and unresolved maybes left out."""
+    resolve_url = resolve_url or partial(resolve, db)
+    kind_and_url = kind_and_url or partial(_kind_and_url, db)
     out: dict[str, str] = {}
     uncertain = set(maybe)
     for url in names + maybe:
-        target = resolve(db, url)
+        target = resolve_url(url)
         if target:
-            row = db.execute("SELECT kind, url FROM chosen WHERE id=?", (target,)).fetchone()
-            if row is None:
-                row = db.execute("SELECT 'tumblr_post', json_extract(json, '$.url') FROM tumblr_chosen WHERE id=?",
-                                 (target,)).fetchone()
+            row = kind_and_url(target)
             if row and row[0] == "page":
                 continue
             name = row[1] if row else url
@@ -352,20 +374,23 @@ def write_corpus(db, corpus: Path, warc_rejects: list[Reject]) -> MergeResult:
     writers = {name: Writer(corpus / (name + ".tmp")) for name in CORPUS_FILES}
     order = "ORDER BY sk = '', sk, id"
     hosts = captured_hosts(db)
+    # Every alias is known from here on, so answers about a URL no longer change: remember them.
+    resolve_url = lru_cache(maxsize=URL_CACHE)(partial(resolve, db))
+    kind_and_url = lru_cache(maxsize=URL_CACHE)(partial(_kind_and_url, db))
     for id_, kind, js in db.execute(f"SELECT id, kind, json FROM chosen {order}"):
-        rec = _finish_post(db, json.loads(js), hosts)
+        rec = _finish_post(db, json.loads(js), hosts, resolve_url)
         writers["posts.jsonl" if kind == "post" else "pages.jsonl"].write(rec)
     for (js,) in db.execute(f"SELECT json FROM tumblr_chosen {order}"):
         writers["tumblr_posts.jsonl"].write(_finish_tumblr(db, json.loads(js)))
     for (js,) in db.execute("SELECT json FROM (SELECT url, json, row_number() OVER (PARTITION BY url ORDER BY rank) AS n "
                             "FROM media) WHERE n = 1 ORDER BY json_extract(json, '$.id')"):
-        writers["media.jsonl"].write(json.loads(js))
+        writers["media.jsonl"].write_json(js)
     for (url, ltype), group in groupby(db.execute(
             "SELECT url, listing_type, maybe, json FROM listings ORDER BY url, listing_type, rank"),
             key=lambda r: (r[0], r[1])):
         _, _, maybe, js = next(group)
         rec = json.loads(js)
-        named = _listing_names(db, rec["names"], json.loads(maybe))
+        named = _listing_names(db, rec["names"], json.loads(maybe), resolve_url, kind_and_url)
         rec["names"] = list(dict.fromkeys(named.values()))
         titles: dict[str, str] = {}
         # A link straight to the post's own URL says its title before a shortlink's or a redirect's.
@@ -381,7 +406,7 @@ def write_corpus(db, corpus: Path, warc_rejects: list[Reject]) -> MergeResult:
         if (wf, off, reason) in seen:
             continue
         seen.add((wf, off, reason))
-        writers["rejects.jsonl"].write(json.loads(js))
+        writers["rejects.jsonl"].write_json(js)
     for name, writer in writers.items():
         result.files[name] = writer.close()
         os.replace(corpus / (name + ".tmp"), corpus / name)

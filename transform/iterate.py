@@ -1,9 +1,9 @@
 """Stream the records of a WARC file, carrying (file, offset, length) through as provenance.
 
 Bodies are read with the HTTP transfer and content encodings removed and capped in size; the
-sha256 and size of the whole payload are computed while streaming, so a huge medium costs the
-same memory as a small one. A record that cannot be read becomes a `Broken` item, never an
-exception, so one bad file never stops a run.
+size of the whole payload, and the sha256 of any payload not kept whole, are computed while
+streaming, so a huge medium costs the same memory as a small one. A record that cannot be read
+becomes a `Broken` item, never an exception, so one bad file never stops a run.
 """
 from __future__ import annotations
 
@@ -41,11 +41,16 @@ class WarcItem:
     http_headers: StatusAndHeaders | None
     body: bytes
     size: int
-    sha256: str
+    sha256: str | None  # of the whole payload; None when `body` is all of it (see `payload_sha256`)
     complete: bool
     refers_to_uri: str | None = None
     refers_to_date: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+    def payload_sha256(self) -> str:
+        """sha256 of the whole payload: only media records need it, so a text body that was kept
+        whole is hashed on demand, not on every read."""
+        return self.sha256 or hashlib.sha256(self.body).hexdigest()
 
 
 @dataclass
@@ -249,7 +254,7 @@ def _read(record, it: ArchiveIterator, name: str) -> WarcItem | Broken | Skipped
     mime, charset = split_content_type(ctype)
     warnings: list[str] = []
     keep = _is_text(mime, url)
-    digest = hashlib.sha256()
+    digest = None if keep else hashlib.sha256()
     parts: list[bytes] = []
     kept = 0
     size = 0
@@ -262,7 +267,10 @@ def _read(record, it: ArchiveIterator, name: str) -> WarcItem | Broken | Skipped
                 if not chunk:
                     break
                 size += len(chunk)
-                digest.update(chunk)
+                if digest is None and size > TEXT_CAP:  # a text body cut to its cap: hashed as it streams
+                    digest = hashlib.sha256(b"".join(parts))
+                if digest is not None:
+                    digest.update(chunk)
                 cap = TEXT_CAP if keep else HEAD_CAP
                 if kept < cap:
                     parts.append(chunk[: cap - kept])
@@ -307,7 +315,7 @@ def _read(record, it: ArchiveIterator, name: str) -> WarcItem | Broken | Skipped
         http_headers=http,
         body=b"".join(parts),
         size=size,
-        sha256=digest.hexdigest(),
+        sha256=digest.hexdigest() if digest is not None else None,
         complete=complete,
         refers_to_uri=clean_uri(headers.get_header("WARC-Refers-To-Target-URI")) or None,
         refers_to_date=headers.get_header("WARC-Refers-To-Date"),

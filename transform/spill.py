@@ -8,7 +8,7 @@ from typing import Any
 
 TABLES = {
     "docs": "id TEXT, kind TEXT, rank TEXT, url TEXT, canon TEXT, shortlink TEXT, capture_url TEXT, "
-            "digest TEXT, next_url TEXT, prev_url TEXT, json TEXT",
+            "digest TEXT, next_url TEXT, prev_url TEXT, published TEXT, json TEXT",
     "media": "url TEXT, rank TEXT, digest TEXT, json TEXT",
     "listings": "url TEXT, listing_type TEXT, rank TEXT, maybe TEXT, json TEXT",
     "feed_items": "url TEXT, post_id INTEGER, rank TEXT, json TEXT",

@@ -90,7 +90,8 @@ def handle(item: WarcItem, spill: Spill) -> None:
                      f"declared {item.mime or 'no type'} but the body is binary ({item.size} bytes); not parsed as HTML")
         return
     if kind == "media":
-        media = media_record(item.url, item.mime, item.body, item.size, item.sha256, cap, item.complete, item.warnings)
+        media = media_record(item.url, item.mime, item.body, item.size, item.payload_sha256(), cap, item.complete,
+                             item.warnings)
         spill.add("media", item.url, rank(cap, complete=item.complete), cap.payload_digest, dumps(to_json(media)))
         spill.count(f"media.{media.kind}")
         return
@@ -151,7 +152,7 @@ def _store(result: Extracted, item: WarcItem, spill: Spill) -> None:
         preferred = post.canonical_url is not None and canonical(item.url) == post.canonical_url
         spill.add("docs", post.id, post.kind, rank(cap, preferred, item.complete), post.url, post.canonical_url,
                   post.shortlink, canonical(item.url), cap.payload_digest, post.chain.next, post.chain.previous,
-                  dumps(to_json(post)))
+                  post.published, dumps(to_json(post)))
         spill.count(f"extracted.{post.kind}")
         produced = True
     if result.listing is not None:

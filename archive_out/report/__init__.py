@@ -6,9 +6,11 @@ completeness.json (`"format": "wparchive-completeness/1"`, keys sorted, UTF-8):
             tumblr_posts, photos, errors, limits), passed or not, so COMPLETE says what it rests on
   reasons   [{code, message, items: [{url, title, ...}]}]; empty exactly when COMPLETE. Codes:
             missing_posts, not_on_chain, chain_break_unbridged, listing_total_exceeds,
-            full_route_lacks_posts (a sitemap that does not name every archived post),
             documents_missing, images_missing, tumblr_posts_missing, tumblr_api_total_exceeds,
             photos_missing, unrecovered_errors, crawl_cut_short, empty
+  observations  [{code, message, route, items: [{url, title, captured}]}]: facts worth knowing that
+            are no gap and never change the verdict. Codes: full_route_lacks_posts (a sitemap that
+            leaves out posts the archive holds: noindex, or published after it was captured)
   sites     per WordPress host: posts, pages, expected, chain {start, start_found_by, length, hops,
             breaks, posts_not_on_chain}, routes [{route, listing_pages, named, posts, total_claimed,
             archived_not_via_route, via_route_not_archived}], missing, documents, images

@@ -23,6 +23,11 @@ ul.reasons li,ul.checks li{margin:.3rem 0}ul.checks{list-style:none;padding-left
 .pass{color:#1a7f37;font-weight:700}.fail{color:#b3261e;font-weight:700}
 .alert{border-left:4px solid #b3261e;background:#fbeeee;padding:.4rem .8rem}
 svg text{font:11px system-ui,sans-serif;fill:#1d2329}
+@page{size:A4;margin:12mm}
+@media print{body{font-size:9pt;max-width:none;margin:0;padding:0}
+.scroll{overflow:visible}table{width:100%;min-width:0}
+th,td{padding:.15rem .3rem;overflow-wrap:break-word}td.n{white-space:normal}
+h2,h3,caption{break-after:avoid}tr,svg{break-inside:avoid}}
 """
 
 
@@ -83,12 +88,26 @@ def _link(url: str | None, title: str | None = None, captured: str | None = None
     return Raw(f'<a href="{_e(url)}" title="live URL">{label}</a>{when}')
 
 
+def _link_if_url(value: str | None):
+    """A link where the value is a URL (the listing page that bridged a chain break), else the text."""
+    return _link(value) if isinstance(value, str) and value.startswith(("http://", "https://")) else value
+
+
 def _items_list(items: list[dict], noun: str = "URLs") -> Raw:
     if not items:
         return Raw('<span class="muted">—</span>')
     lis = "".join(f"<li>{_link(i.get('url'), i.get('title'), i.get('captured'))}</li>" for i in items[:50])
     more = f"<li class='muted'>… {len(items) - 50} more in completeness.json</li>" if len(items) > 50 else ""
     return Raw(f"<details><summary>{len(items):,} {_e(noun)} (show)</summary><ul>{lis}{more}</ul></details>")
+
+
+def _posts_list(items: list[dict], shown: int = 50) -> Raw:
+    """Posts as an open list (printed too, unlike a closed <details>): title, URL, capture time."""
+    if not items:
+        return Raw("")
+    lis = "".join(f"<li>{_link(i.get('url'), i.get('title'), i.get('captured'))}</li>" for i in items[:shown])
+    more = f"<li class='muted'>… {len(items) - shown} more in completeness.json</li>" if len(items) > shown else ""
+    return Raw(f"<ul>{lis}{more}</ul>")
 
 
 def bar_chart(title: str, labels: list[str], series: list[tuple[str, list[int], str]], width: int = 900) -> str:
@@ -159,6 +178,11 @@ def render(report: dict) -> str:
         body.append("</ul>")
     elif checks:
         body.append(f"<p>Every one of the {len(checks)} checks below passed.</p>")
+    if report.get("observations"):
+        body.append('<h2 id="observations">Observations (they do not change the verdict)</h2><ul class="reasons">')
+        for note in report["observations"]:
+            body.append(f"<li><strong>{_e(note['code'])}</strong>: {_e(note['message'])}{_posts_list(note['items'])}</li>")
+        body.append("</ul>")
     real = crawl.get("real_error_count") or 0
     if real:
         body.append(f'<p class="alert" id="errors-alert"><strong>{real:,} HTTP/network error(s) on content</strong> '
@@ -198,7 +222,8 @@ def render(report: dict) -> str:
             if chain["breaks"]:
                 body.append(_table(["after position", "from", "reason", "bridged to", "bridged via"],
                                    [[b.get("after_position"), _link(b.get("from")), b.get("reason"),
-                                     _link(b.get("bridged_to")), b.get("bridged_via")] for b in chain["breaks"]], {0},
+                                     _link(b.get("bridged_to")), _link_if_url(b.get("bridged_via"))]
+                                    for b in chain["breaks"]], {0},
                                    caption="Chain breaks"))
             if chain["posts_not_on_chain"]:
                 body.append(_table(["post not on the chain", "reached via", "discovered by", "linked from"],

@@ -45,7 +45,7 @@ CAPTURE = {
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://example.org/wparchive/corpus/1.json",
-    "oneOf": [{"$ref": "#/$defs/record"}, {"$ref": "#/$defs/listing"}],
+    "oneOf": [{"$ref": "#/$defs/record"}, {"$ref": "#/$defs/listing"}, {"$ref": "#/$defs/reject"}],
     "$defs": {
         "capture": CAPTURE,
         "record": {
@@ -65,6 +65,11 @@ SCHEMA = {
             "required": ["kind", "url", "listing_type", "names", "capture"],
             "properties": {"kind": {"const": "listing"}, "names": {"type": "array", "items": {"type": "string"}},
                            "capture": {"$ref": "#/$defs/capture"}},
+        },
+        "reject": {
+            "type": "object",
+            "required": ["kind", "reason", "warc_file"],
+            "properties": {"kind": {"const": "reject"}, "reason": {"type": "string"}},
         },
     },
 }
@@ -155,13 +160,13 @@ def log_entry(url: str, outcome: str, status: int | None = None, reason: str | N
 def build_out(root: Path, *, chain_skip: tuple[int, ...] = (), unreachable: tuple[int, ...] = (),
               missing_image: bool = False, missing_pdf: bool = False, missing_photo: bool = False,
               tumblr_unarchived: bool = False, api_total: int = 1, extra_log: tuple[dict, ...] = (),
-              sitemap: tuple[int, ...] | None = None) -> Synth:
+              sitemap: tuple[int, ...] | None = None, rejects: tuple[dict, ...] = ()) -> Synth:
     """An OUT folder; chain_skip/unreachable take 1-based post positions like the replica's options.
 
     missing_image/missing_pdf/missing_photo: referenced but never captured; tumblr_unarchived: the API
     names a second post the archive lacks; api_total: the API's posts-total; extra_log: crawl log
     lines appended as they are (see `log_entry`); sitemap: the post positions a captured
-    wp-sitemap names (None: the site has no sitemap).
+    wp-sitemap names (None: the site has no sitemap); rejects: corpus/rejects.jsonl as given.
     """
     harvest = root / "harvest"
     (harvest / "warc").mkdir(parents=True)
@@ -251,7 +256,7 @@ def build_out(root: Path, *, chain_skip: tuple[int, ...] = (), unreachable: tupl
     ] + ([{"kind": "listing", "url": SITEMAP, "site": SITE, "listing_type": "sitemap", "names": sitemap_names,
            "total": None, "capture": caps[SITEMAP]}] if sitemap is not None else [])
     files = {"posts.jsonl": posts, "pages.jsonl": [], "tumblr_posts.jsonl": tumblr, "media.jsonl": media,
-             "listings.jsonl": listings, "rejects.jsonl": []}
+             "listings.jsonl": listings, "rejects.jsonl": list(rejects)}
     for name, records in files.items():
         (corpus / name).write_text("".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in records),
                                    encoding="utf-8")

@@ -298,15 +298,35 @@ def test_sitemap_that_names_every_archived_post_keeps_the_archive_complete(tmp_p
     assert (row["named"], row["posts"]) == (3, 3)
 
 
-def test_sitemap_that_lacks_an_archived_post_is_a_reason_naming_it(tmp_path):
+def test_sitemap_that_leaves_out_an_archived_post_is_an_observation_not_a_gap(tmp_path):
     synth = build_out(tmp_path / "out", sitemap=(1, 3))
+    left_out_url, left_out_title = POSTS[1][0], POSTS[1][1]
 
     report = build_report(synth.root)
 
-    reason = _only_reason(report, "full_route_lacks_posts")
-    assert f"{POSTS[1][1]} ({POSTS[1][0]})" in reason["message"] and "the sitemap" in reason["message"]
-    assert [(i["url"], i["title"]) for i in reason["items"]] == [(POSTS[1][0], POSTS[1][1])]
-    assert [c["code"] for c in report.data["checks"] if not c["passed"]] == ["routes"]
+    assert report.verdict == "COMPLETE", report.reasons
+    assert all(c["passed"] for c in report.data["checks"])
+    (note,) = report.data["observations"]
+    assert note["code"] == "full_route_lacks_posts" and note["route"] == "sitemap"
+    assert f"{left_out_title} ({left_out_url})" in note["message"] and "the sitemap" in note["message"]
+    assert [(i["url"], i["title"]) for i in note["items"]] == [(left_out_url, left_out_title)]
+    on_disk = json.loads(report.json_path.read_text(encoding="utf-8"))
+    assert on_disk["observations"] == report.data["observations"]
+    html = report.html_path.read_text(encoding="utf-8")
+    observations = html[html.index('id="observations"'):html.index('id="checks"')]
+    assert "do not change the verdict" in observations
+    assert f'<a href="{left_out_url}" title="live URL">{left_out_title} <span class="muted">{left_out_url}</span></a>' \
+        in observations
+
+
+def test_post_the_sitemap_names_but_the_archive_lacks_still_makes_it_incomplete(tmp_path):
+    synth = build_out(tmp_path / "out", sitemap=(1, 2, 3), unreachable=(2,))
+
+    report = build_report(synth.root)
+
+    reason = _only_reason(report, "missing_posts")
+    assert reason["items"] == [{"url": POSTS[1][0], "title": POSTS[1][1], "promised_by": ["page:arkiv", "sitemap"]}]
+    assert report.data["observations"] == []
 
 
 def test_a_listing_that_is_not_meant_to_name_every_post_may_name_fewer(tmp_path):
@@ -333,3 +353,20 @@ def test_missing_tumblr_post_is_named_by_the_title_its_listing_shows(tmp_path):
     (item,) = next(r for r in report.reasons if r["code"] == "tumblr_posts_missing")["items"]
     assert (item["url"], item["title"]) == (TUMBLR_UNARCHIVED, TUMBLR_UNARCHIVED_TITLE)
     assert TUMBLR_UNARCHIVED_TITLE in report.html_path.read_text(encoding="utf-8")
+
+
+def test_chain_break_bridged_via_a_listing_links_to_that_listing(synth_out):
+    from lxml import html as lxml_html
+    from out_synth import ARKIV
+
+    summary_path = synth_out.root / "harvest" / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary["chain"]["breaks"] = [{"after_position": 1, "from": POSTS[0][0], "reason": "404",
+                                   "bridged_to": POSTS[1][0], "bridged_via": ARKIV}]
+    summary_path.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+
+    report = build_report(synth_out.root)
+
+    page = lxml_html.parse(str(report.html_path))
+    (row,) = page.xpath("//table[caption='Chain breaks']/tbody/tr")
+    assert [td.xpath("string(a/@href)") for td in row.xpath("./td")] == ["", POSTS[0][0], "", POSTS[1][0], ARKIV]

@@ -10,7 +10,7 @@ from PIL import Image
 
 from archive_helpers import chromium, visible_lines, visible_text
 from archive_out import build_report
-from out_synth import POSTS, build_out
+from out_synth import BLOG, POSTS, build_out
 
 VERDICT_COLOURS = {"COMPLETE": (0x1A, 0x7F, 0x37), "INCOMPLETE": (0xB3, 0x26, 0x1E)}
 
@@ -61,6 +61,11 @@ def test_printed_report_shows_the_verdict_headings_and_table_headers(synth_out, 
                        "start found by length hops breaks", "referenced captured missing", "outcome count"):
         assert header_row in lines, header_row
     assert tooltip not in text, "an SVG tooltip is no visible text: the PDF text must leave it out"
+    tumblr = lines[lines.index("Tumblr blogs") + 1:]
+    row = next(i for i, line in enumerate(tumblr) if line.startswith(BLOG))
+    headings = " ".join(tumblr[:row]).split()
+    assert {"photos", "referenced", "captured", "missing"} <= set(headings), "an A4 page shows every column"
+    assert tumblr[row] == f"{BLOG} 1 0 1 1 0 1 1 —", tumblr[row]
 
 
 def test_printed_incomplete_report_shows_the_reason_and_the_skipped_post(tmp_path):

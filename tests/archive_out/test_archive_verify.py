@@ -116,6 +116,37 @@ def test_added_and_removed_corpus_records_are_named_against_the_bag_copy(package
     assert named[extra["id"]].startswith("a record that is not in the bag's copy")
 
 
+def _reject(reason, detail, url=None, offset=None):
+    return {"kind": "reject", "reason": reason, "detail": detail, "warc_file": WARC_NAME, "offset": offset,
+            "url": url, "record_id": None}
+
+
+FAVICON = "http://projektbesok.se/favicon.ico"
+REJECTS = (_reject("not_html", "image/x-icon", FAVICON, 10), _reject("not_html", "image/x-icon", FAVICON, 20),
+           _reject("unreadable", "gzip member damaged"), _reject("unreadable", "truncated record"))
+
+
+@pytest.mark.parametrize("name", ["rejects.jsonl", "listings.jsonl"])
+def test_one_inserted_line_among_records_without_an_id_is_one_added_record(tmp_path, name):
+    from archive_out import package
+    from out_synth import build_out
+
+    synth = build_out(tmp_path / "out", rejects=REJECTS)
+    package(synth.root)
+    path = synth.root / "corpus" / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    inserted = _reject("unreadable", "a third damaged member") if name == "rejects.jsonl" else \
+        dict(first, capture=dict(first["capture"], record_id="<urn:uuid:00000000-0000-0000-0000-000000000001>"))
+    path.write_text("\n".join([json.dumps(inserted, sort_keys=True)] + lines) + "\n", encoding="utf-8")
+
+    result = verify(synth.root)
+
+    changed = [f for f in _failures(result, RecordMismatch) if f.file == f"corpus/{name}"]
+    assert len(changed) == 1, [str(f) for f in changed]
+    assert changed[0].record.endswith("(line 1)") and changed[0].detail.startswith("a record that is not in")
+
+
 def test_changed_record_is_named_by_file_only_when_the_bag_copy_is_changed_too(packaged):
     bag_copy = packaged.root / "package" / "bag" / "data" / "corpus" / "posts.jsonl"
     for posts in (packaged.root / "corpus" / "posts.jsonl", bag_copy):

@@ -123,6 +123,23 @@ def test_credentials_in_url_settings_are_refused_before_they_reach_config_summar
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("url, secret", [("http://u:p/ss@h/", "p/ss"), ("http://u:12#x@evil/", "12#x")])
+@pytest.mark.parametrize("key", ["wordpress.site", "network.proxy"])
+def test_a_password_holding_a_slash_hash_or_question_mark_is_masked_and_refused(tmp_path, capsys, url, secret, key):
+    """`/`, `?` or `#` end a URL's host part, so a parser reads host `u`, port `p` or `12`; the `@` after
+    them still marks a password: refused (the proxy too, which is told to percent-encode), never repeated."""
+    from harvester import ConfigError
+    from wparchive.cli import main
+
+    with pytest.raises(ConfigError) as info:
+        load_config(TOML, overrides=[f"{key}={url}"])
+    assert info.value.key == key and secret not in str(info.value) and "***@" in str(info.value)
+    assert main(["harvest", str(TOML), "--out", str(tmp_path / "out"), "--set", f"{key}={url}"]) == 2
+    err = capsys.readouterr().err
+    assert key in err and secret not in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_rerun_without_resume_refuses_to_mix_two_harvests(tmp_path):
     with served() as srv:
         cfg = load_config(TOML, overrides=[f"network.proxy={srv.proxy_url}", "limits.max_pages=3", *SMALL])

@@ -12,7 +12,8 @@ from harvester import harvest, load_config
 TOML = Path(__file__).resolve().parents[2] / "replica" / "harvest.toml"
 
 
-def crawl(tmp_path, latency_ms: float, overrides: list[str]) -> dict[str, list[float]]:
+def crawl(tmp_path, latency_ms: float, overrides: list[str], stamp: str = "time") -> dict[str, list[float]]:
+    """Per host, the sorted `stamp` of each request in the replica's log (`arrived`, or `time`: answered)."""
     from replica import ReplicaConfig, ReplicaServer
 
     with ReplicaServer(ReplicaConfig(latency_ms=latency_ms), port=0) as srv:
@@ -20,7 +21,7 @@ def crawl(tmp_path, latency_ms: float, overrides: list[str]) -> dict[str, list[f
         harvest(cfg, tmp_path / "out")
         times = defaultdict(list)
         for r in srv.request_log():
-            times[r["host"]].append(datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp())
+            times[r["host"]].append(datetime.fromisoformat(r[stamp].replace("Z", "+00:00")).timestamp())
     return {h: sorted(t) for h, t in times.items()}
 
 
@@ -28,7 +29,7 @@ def crawl(tmp_path, latency_ms: float, overrides: list[str]) -> dict[str, list[f
 def test_requests_to_one_host_start_at_least_the_delay_apart(tmp_path):
     delay = 0.25
     times = crawl(tmp_path, 0, [f"politeness.delay={delay}", "politeness.max_connections_per_host=1",
-                                "limits.max_pages=30", "tumblr.blogs=[]"])
+                                "limits.max_pages=30", "tumblr.blogs=[]"], stamp="arrived")
     site = times["projektbesok.se"]
     assert len(site) >= 10
     gaps = [b - a for a, b in zip(site, site[1:])]
@@ -49,11 +50,14 @@ def test_never_more_than_the_configured_connections_per_host(tmp_path):
 
 @pytest.mark.slow
 def test_retries_wait_for_the_hosts_delay_like_any_other_request(tmp_path):
-    """A 503 answered with Retry-After: 0 and a tiny backoff: the retries still keep the per-host delay."""
+    """A 503 answered with Retry-After: 0 and a tiny backoff: the retries still keep the per-host delay.
+
+    Measured on the replica's arrival stamps; without the delay a retry follows its 503 within the
+    0.01 s backoff, so half the delay leaves a wide margin for a loaded machine."""
     from replica import ReplicaConfig, ReplicaServer
     from replica.config import Fault
 
-    delay = 0.3
+    delay = 0.4
     faults = (Fault("/", "status_503", times=2, retry_after=0), Fault("/robots.txt", "status_503", times=1,
                                                                       retry_after=0))
     with ReplicaServer(ReplicaConfig(faults=faults), port=0) as srv:
@@ -64,6 +68,6 @@ def test_retries_wait_for_the_hosts_delay_like_any_other_request(tmp_path):
         log = [r for r in srv.request_log() if r["host"] == "projektbesok.se"]
     assert [r["status"] for r in log if r["url"].endswith("/robots.txt")] == [503, 200]
     assert [r["status"] for r in log if r["url"] == "http://projektbesok.se/"] == [503, 503, 200]
-    times = sorted(datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp() for r in log)
+    times = sorted(datetime.fromisoformat(r["arrived"].replace("Z", "+00:00")).timestamp() for r in log)
     gaps = [round(b - a, 3) for a, b in zip(times, times[1:])]
-    assert len(gaps) >= 6 and min(gaps) >= 0.9 * delay, gaps
+    assert len(gaps) >= 6 and min(gaps) >= 0.5 * delay, gaps

@@ -316,6 +316,21 @@ def test_scope_compares_the_port_too_default_for_the_scheme_unless_the_entry_nam
     assert info.value.key == "scope.extra_hosts"
 
 
+def test_media_host_patterns_with_character_classes_are_accepted_and_match_with_their_port():
+    from harvester.scope import Scope
+
+    patterns = "scope.media_hosts=['[0-9]*.media.tumblr.com', 'img[a-c].example.org:8080']"
+    scope = Scope(load_config(TOML, overrides=[patterns]))
+    assert scope.check("http://41.media.tumblr.com/a/p_1280.jpg").allowed
+    assert not scope.check("http://xx.media.tumblr.com/a/p_1280.jpg").allowed
+    assert scope.check("http://imgb.example.org:8080/a.jpg").allowed
+    assert not scope.check("http://imgb.example.org/a.jpg").allowed
+    assert not scope.check("http://imgd.example.org:8080/a.jpg").allowed
+    with pytest.raises(ConfigError) as info:
+        load_config(TOML, overrides=["scope.media_hosts=['[0-9]*.media.tumblr.com:http']"])
+    assert info.value.key == "scope.media_hosts" and "port" in str(info.value)
+
+
 def test_interrupted_message_says_which_warc_files_are_still_open(tmp_path):
     from wparchive.cmd_harvest import interrupted_message
 

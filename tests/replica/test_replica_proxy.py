@@ -5,6 +5,7 @@ import gzip
 import http.client
 import json
 import socket
+from datetime import datetime
 
 
 
@@ -79,6 +80,16 @@ def test_request_log_records_each_request(replica, http):
     assert entries[0]["user_agent"] == "log-check/2"
     assert entries[0]["bytes"] > 0 and entries[1]["bytes"] == 0
     assert all(e["time"].endswith("Z") and e["host"] == "projektbesok.se" for e in entries)
+
+
+def test_request_log_says_when_each_request_arrived_as_well_as_when_it_was_answered(running, proxied):
+    """`arrived` is stamped when the request line comes in, before the latency is slept: request-spacing
+    checks compare it, not `time`, which moves with how long each page took to build and send."""
+    with running(latency_ms=300) as server:
+        proxied(server).get("http://projektbesok.se/")
+        entry = server.request_log()[-1]
+    arrived, answered = (datetime.fromisoformat(entry[k].replace("Z", "+00:00")) for k in ("arrived", "time"))
+    assert entry["arrived"].endswith("Z") and (answered - arrived).total_seconds() >= 0.29
 
 
 def test_request_log_is_written_as_json_lines(tmp_path, running, proxied):

@@ -39,6 +39,20 @@ def test_mojibake_is_repaired_but_real_text_is_left_alone():
     assert repair_mojibake("Årets bästa: Åre, Öland, café") == ("Årets bästa: Åre, Öland, café", 0)
 
 
+def test_every_utf8_character_read_as_windows_1252_is_repaired():
+    """The fast pre-check on the UTF-8 bytes must never hide a repair the full search would make:
+    every character from U+0080 to U+07FF whose UTF-8 bytes, read as windows-1252, form mojibake."""
+    for code in range(0x80, 0x800):
+        char = chr(code)
+        try:
+            mangled = char.encode("utf-8").decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+        if not any("\u00c2" <= c <= "\u00f4" for c in mangled[:1]):
+            continue
+        assert repair_mojibake(f"x {mangled} y") == (f"x {char} y", 1), hex(code)
+
+
 def test_decode_falls_back_to_windows_1252_when_utf8_is_declared_but_false():
     text, warnings = decode("<meta charset='utf-8'><p>Östergötland – 5 €</p>".encode("cp1252"))
     assert "Östergötland – 5 €" in text and "windows-1252" in warnings[0]

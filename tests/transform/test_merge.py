@@ -135,3 +135,29 @@ def test_excerpt_is_the_teaser_before_the_more_marker_and_else_the_feeds_descrip
     posts = {p["url"]: p for p in _lines(tmp_path / "out" / "corpus" / "posts.jsonl")}
     assert posts[marked]["excerpt"] == "Ingressen, hela."
     assert posts[plain]["excerpt"] == "Hej på er!"
+
+
+def test_an_image_captured_only_as_a_revisit_counts_as_captured_through_its_original(tmp_path):
+    """Two upload URLs serve the same bytes; the harvester stores the second as a revisit. The post
+    that shows the second must still say its image was captured, and point at the original's media
+    record (same bytes), not report it missing."""
+    import io
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(buf, "JPEG")
+    first = f"http://{HOST}/wp-content/uploads/2012/05/bild.jpg"
+    again = f"http://{HOST}/wp-content/uploads/2012/05/bild-kopia.jpg"
+    post = wp_url("kopia", day="24")
+    b = WarcBuilder(tmp_path / "media.warc.gz")
+    original = b.response(first, buf.getvalue(), content_type="image/jpeg")
+    b.revisit(again, original)
+    b.response(post, wp_post(601, "kopia", "Kopia", day="24", content=f'<p><img src="{again}" alt="" /></p>').encode())
+    b.close()
+    transform(tmp_path / "out", warcs=[tmp_path / "media.warc.gz"])
+    corpus = tmp_path / "out" / "corpus"
+    (media,) = [m for m in _lines(corpus / "media.jsonl") if m["url"] == first]
+    (rec,) = _lines(corpus / "posts.jsonl")
+    (ref,) = [m for m in rec["media"] if m["url"] == again]
+    assert ref["best"] == again and ref["media_id"] == media["id"]
+    assert ref["captured"] is True

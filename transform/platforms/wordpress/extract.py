@@ -20,6 +20,13 @@ from transform.platforms.wordpress import rules as R
 from transform.records import Capture, Chain, Comment, Link, Listing, MediaRef, Post
 
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+# lxml.html's own element lookup is Python code run for every element a rule touches; lxml's
+# default lookup, in C, gives the same HtmlElement classes (bar the form-control subclasses,
+# which no rule uses, forms being dropped).
+HTML_PARSER = lxml_html.HTMLParser()
+HTML_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
+    entity=lxml_html.HtmlEntity))
 
 
 def parse_html(text: str):
@@ -27,10 +34,10 @@ def parse_html(text: str):
     if not text.strip():
         return None
     try:
-        return lxml_html.document_fromstring(text)
+        return lxml_html.document_fromstring(text, parser=HTML_PARSER)
     except (etree.ParserError, ValueError):
         try:
-            return lxml_html.document_fromstring(text.encode("utf-8", "replace"))
+            return lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=HTML_PARSER)
         except (etree.ParserError, ValueError):
             return None
 
@@ -189,12 +196,7 @@ def _comments(root, base: str) -> tuple[list[Comment], list[str]]:
     nodes = R.COMMENT_NODES(root)
     node_ids = {}
     for li in nodes:
-        cid = None
-        for cand in [li.get("id", "")] + li.xpath("./*[1]/@id | ./article/@id | ./div/@id"):
-            m = R.COMMENT_ID.match(cand or "")
-            if m:
-                cid = m.group(1)
-                break
+        cid = _comment_id(li)
         if cid is None:
             continue
         node_ids[li] = cid
@@ -221,13 +223,21 @@ def _comments(root, base: str) -> tuple[list[Comment], list[str]]:
     return out, warnings
 
 
+def _comment_id(li) -> str | None:
+    """The comment number in the id of the <li>, else of its first child, article or div."""
+    m = R.COMMENT_ID.match(li.get("id", ""))
+    if m is None:
+        m = next(filter(None, (R.COMMENT_ID.match(cand or "") for cand in R.COMMENT_CHILD_IDS(li))), None)
+    return m.group(1) if m else None
+
+
 def _own_body(li):
     """The part of a comment <li> that is its own, without its nested replies."""
     for child in li:
-        if isinstance(child.tag, str) and child.tag in ("article", "div") and not child.xpath(".//li"):
+        if isinstance(child.tag, str) and child.tag in ("article", "div") and not R.HAS_LI(child):
             return child
     copy = deepcopy(li)
-    for child in copy.xpath(".//ul[contains(@class, 'children')] | .//ol[contains(@class, 'children')]"):
+    for child in R.COMMENT_REPLIES(copy):
         child.drop_tree()
     return copy
 
@@ -481,12 +491,12 @@ def _named_posts(scope, base: str, host: str) -> tuple[list[str], list[str], dic
 def _listing(root, url: str, host: str, capture: Capture, listing_type: str) -> Extracted:
     found: dict[str, None] = {}
     titles: dict[str, str] = {}
-    for rule in R.LISTED_POSTS:
+    for rule, in_title in R.LISTED_POSTS:
         for a in rule(root):
             u = canonical(absolutize(a.get("href"), url))
             if u and _host(u) == host:
                 found.setdefault(u, None)
-                text = inline_text(a) if u not in titles and R.IN_TITLE(a) else ""
+                text = inline_text(a) if u not in titles and (in_title is None or in_title(a)) else ""
                 if text:
                     titles[u] = text
         if found:

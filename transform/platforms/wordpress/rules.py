@@ -109,19 +109,24 @@ COMMENT_NODES = X(
     f" or starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-'))]"
 )
 COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
+COMMENT_CHILD_IDS = X("./*[1]/@id | ./article/@id | ./div/@id")  # where the id is when not on the <li>
+HAS_LI = X("boolean(.//li)")  # a comment's own body holds no replies
+COMMENT_REPLIES = X(".//ul[contains(@class, 'children')] | .//ol[contains(@class, 'children')]")
 COMMENT_AUTHOR = [X(f".//*[{_has_class('fn')}]"), X(f".//*[{_has_class('comment-author')}]"),
                   X(f".//*[{_has_class('wp-block-comment-author-name')}]")]
 COMMENT_DATE = [X(".//time/@datetime"), X(f".//*[{_has_class('comment-metadata')} or {_has_class('comment-meta')} or {_has_class('wp-block-comment-date')}]")]
 COMMENT_TEXT = [X(f".//*[{_has_class('comment-content')} or {_has_class('wp-block-comment-content')}]")]
 
-LISTED_POSTS = [
-    X(f"/html/body/descendant::*[contains(@class, 'title')][{_has_class('entry-title')} or "
-      f"{_has_class('wp-block-post-title')}]/descendant::a[@href]"),
-    X("//article//a[@rel='bookmark' and @href]"),
-]
 # A listed post's link text is its title only inside the title heading (rel=bookmark also wraps dates).
 IN_TITLE = X("boolean(ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
              " or contains(@class, 'entry-title') or contains(@class, 'post-title')])")
+# (the links to listed posts, the test that a link's text is the post's title; None: it always is,
+# the link being inside an entry-title or wp-block-post-title).
+LISTED_POSTS = [
+    (X(f"/html/body/descendant::*[contains(@class, 'title')][{_has_class('entry-title')} or "
+       f"{_has_class('wp-block-post-title')}]/descendant::a[@href]"), None),
+    (X("//article//a[@rel='bookmark' and @href]"), IN_TITLE),
+]
 
 REST_POST = re.compile(r"/wp-json/wp/v2/(?:posts|pages)/(\d+)/?$")
 POSTID = re.compile(r"\bpostid-(\d+)\b")
