@@ -1,9 +1,10 @@
 """The crawl loop: workers fetch what the scheduler hands out; one commit step writes WARC, state, log.
 
 Order of a commit (under one lock): WARC records written and flushed, then one SQLite
-transaction (outcome, new URLs, chain hop, WARC good size), then the crawl-log line. A kill -9 at
-any point leaves a WARC tail the state does not claim; resume cuts it off and fetches again. An
-exception before the transaction commits cuts the open WARC back at once, so the tail never grows.
+transaction (outcome, new URLs, chain hop, trap memory, WARC good size), then the crawl-log line.
+A kill -9 at any point leaves a WARC tail the state does not claim; resume cuts it off and fetches
+again. An exception before the transaction commits cuts the open WARC back at once, so the tail
+never grows.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from harvester.progress import Progress
 from harvester.robots import policy_from_response
 from harvester.scope import Scope
 from harvester.state import CrawlState, UrlEntry
-from harvester.traps import TrapFilter
+from harvester.traps import Learnt, TrapFilter
 from harvester.urls import normalize
 from harvester.warc import PAYLOAD_DIGEST_POLICY, RotatingWarcWriter, recover_open_file
 
@@ -214,7 +215,9 @@ class Harvester:
         decision = self.scope.check(url, requisite=link.requisite)
         if not decision.allowed:
             return skipped("out_of_scope", decision.reason, "out_of_scope")
-        trap = self.traps.check(url, trusted=link.trusted, discovered_by=link.discovered_by)
+        learnt: list[Learnt] = []
+        trap = self.traps.check(url, trusted=link.trusted, discovered_by=link.discovered_by, learnt=learnt)
+        self.remember_traps(db, learnt)
         if trap:
             return skipped("trap", f"trap rule {trap}", f"trap:{trap}")
         if self.cfg.limits.max_depth and depth > self.cfg.limits.max_depth:
@@ -226,6 +229,15 @@ class Harvester:
         self.state.add_url(db, entry, status="queued")
         if pushes is not None:
             pushes.append(entry)
+
+    def remember_traps(self, db, learnt: list[Learnt]) -> None:
+        """Store what the trap rules learnt in the transaction that records what taught it."""
+        for fact in learnt:
+            self.state.remember_trap(db, fact.rule, fact.key, fact.value)
+
+    def restore_traps(self) -> None:
+        """The trap rules' memory as the crawl state holds it (on resume, and after a rolled-back commit)."""
+        self.traps.restore(Learnt(*row) for row in self.state.trap_memory())
 
     def state_entry(self, db, url: str) -> UrlEntry:
         r = db.execute("SELECT url, priority, via, discovered_by, depth, hop, requisite, trusted FROM urls"
@@ -506,13 +518,15 @@ class Harvester:
         """Write the exchange and its metadata, then record everything it taught us (caller holds commit_lock).
 
         If anything fails before the state has taken it, the open WARC is cut back to where this
-        commit began, so no record the state does not claim stays in the file.
+        commit began, so no record the state does not claim stays in the file, and the trap rules
+        go back to the memory the state holds.
         """
         mark = self.writer.mark()
         try:
             lines = self._commit(ex, entry, analysis, attempt, pushes, extra_sql, follow_redirect)
         except BaseException:
             self.writer.truncate_to(mark)
+            self.restore_traps()
             raise
         finally:
             ex.close()
@@ -575,7 +589,9 @@ class Harvester:
             if ex.status >= 400:
                 self.state.bump(db, "errors")
             if analysis.last_page:
-                self.traps.set_last_page(*analysis.last_page)
+                learnt: list[Learnt] = []
+                self.traps.set_last_page(*analysis.last_page, learnt=learnt)
+                self.remember_traps(db, learnt)
             if entry.discovered_by == "seed:listing" or (
                     entry.discovered_by == "wp:menu" and wordpress.is_listing(analysis)):
                 db.execute("INSERT OR REPLACE INTO listings VALUES (?,?,?,?)",
@@ -634,6 +650,7 @@ class Harvester:
             self.seed()
         else:
             self.chain.load()
+            self.restore_traps()
             self.retry_failures()
             self.restore_robots()
             for entry in self.state.entries("queued"):

@@ -1,4 +1,4 @@
-"""Crawl state in SQLite: frontier, seen URLs, outcomes, chain hops, WARC positions — all resume needs.
+"""Crawl state in SQLite: frontier, seen URLs, outcomes, chain hops, WARC positions, trap memory — all resume needs.
 
 One connection guarded by a lock; every fetch is committed in one transaction after its WARC
 records are flushed, so after a kill -9 the state never claims a record the WARC does not hold.
@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER);
 CREATE TABLE IF NOT EXISTS skips (reason TEXT PRIMARY KEY, count INTEGER);
 CREATE TABLE IF NOT EXISTS listings (url TEXT PRIMARY KEY, found_by TEXT, status INTEGER, posts INTEGER);
 CREATE TABLE IF NOT EXISTS hosts (host TEXT PRIMARY KEY, robots TEXT, status INTEGER, body BLOB, scheme TEXT);
+CREATE TABLE IF NOT EXISTS trap_memory (rule TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (rule, key, value));
 """
 
 
@@ -129,3 +131,11 @@ class CrawlState:
 
     def skips(self) -> dict[str, int]:
         return dict(self.q("SELECT reason, count FROM skips ORDER BY reason"))
+
+    # trap memory: what the stateful trap rules learnt, as (rule, key, value) facts -----------------
+    def remember_trap(self, db: sqlite3.Connection, rule: str, key: str, value: str) -> None:
+        """Store one learnt fact in the caller's transaction (the one recording the fetch that taught it)."""
+        db.execute("INSERT OR IGNORE INTO trap_memory VALUES (?, ?, ?)", (rule, key, value))
+
+    def trap_memory(self) -> list[tuple[str, str, str]]:
+        return self.q("SELECT rule, key, value FROM trap_memory ORDER BY rowid")

@@ -1,6 +1,7 @@
 """kill -9 in the middle of a harvest, then --resume: same captures, no duplicates, valid WARCs."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from harvester import harvest, load_config
+from harvester.config import TRAP_RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 TOML = ROOT / "replica" / "harvest.toml"
@@ -35,9 +37,9 @@ def fetched_lines(out: Path) -> int:
     return log.read_text(errors="replace").count('"outcome": "fetched"')
 
 
-def start_and_kill(out: Path, proxy: str, after: int) -> None:
+def start_and_kill(out: Path, proxy: str, after: int, sets: tuple[str, ...] = ()) -> None:
     cmd = [sys.executable, "-m", "wparchive", "harvest", str(TOML), "--out", str(out), "--proxy", proxy,
-           "--set", "progress.mode=quiet"]
+           "--set", "progress.mode=quiet", *(arg for s in sets for arg in ("--set", s))]
     if (out / "harvest" / "state.sqlite").exists():
         cmd.append("--resume")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -136,3 +138,38 @@ def test_a_commit_whose_state_transaction_fails_leaves_no_record_in_the_warc(own
     proc = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", *files], capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stdout[-1500:]
+
+
+# The calendar's ?m= months as a query-string explosion: its own rule off, two variants of "/" allowed.
+# Each page's calendar links the months beside its own, so new variants turn up all through the crawl.
+CALENDAR_AS_QUERY_EXPLOSION = (f"traps.rules={[r for r in TRAP_RULES if r != 'calendar']!r}",
+                               "traps.max_query_variants=2")
+
+
+def trap_cuts(out: Path, rule: str) -> set[str]:
+    lines = (json.loads(line) for line in (out / "harvest" / "crawl.log.jsonl").read_text().splitlines())
+    return {line["url"] for line in lines if line["outcome"] == "trap" and line["reason"] == f"trap rule {rule}"}
+
+
+@pytest.mark.slow
+def test_resume_cuts_the_query_variants_an_uninterrupted_crawl_cuts(own_replica, tmp_path):
+    """Variants counted before a kill -9 still count after --resume: the resumed crawl requests none of
+    the URLs the uninterrupted crawl cut as a query-string explosion, and captures what it captured."""
+    replica = own_replica
+    cfg = load_config(TOML, overrides=[f"network.proxy={replica.proxy_url}", "progress.mode=quiet",
+                                       *CALENDAR_AS_QUERY_EXPLOSION])
+    reference = tmp_path / "reference"
+    harvest(cfg, reference)
+    cut = trap_cuts(reference, "query_explosion")
+    assert len(cut) > 10
+
+    out = tmp_path / "out"
+    start_and_kill(out, replica.proxy_url, 25, CALENDAR_AS_QUERY_EXPLOSION)
+    assert trap_cuts(out, "query_explosion"), "the kill comes after the rule has counted its variants"
+    assert trap_cuts(out, "query_explosion") < cut, "and before the crawl has found every variant"
+    before = len(replica.request_log())
+    harvest(cfg, out, resume=True)
+    requested = {r["url"] for r in replica.request_log()[before:]}
+
+    assert sorted(requested & cut) == []
+    assert set(captured_counts(out)) == set(captured_counts(reference))

@@ -18,7 +18,8 @@ from harvester.links import parse_html, parse_xml
 from harvester.metadata import CaptureMetadata, from_warc_fields, parse_fields, to_warc_fields
 from harvester.platforms import tumblr, wordpress
 from harvester.platforms.base import PRIORITY_LISTING
-from harvester.traps import TrapFilter, rule_match
+from harvester.state import CrawlState
+from harvester.traps import Learnt, TrapFilter, rule_match
 from harvester.config import TrapSettings, TRAP_RULES
 from harvester.warc import RotatingWarcWriter, complete_members_end, recover_open_file
 
@@ -141,6 +142,25 @@ def test_query_explosion_and_pages_beyond_the_last_are_cut():
     traps.set_last_page("s.se/arkiv/", 4)
     assert traps.check("http://s.se/arkiv/page/4/") is None
     assert traps.check("http://s.se/arkiv/page/5/") == "page_beyond_last"
+
+
+def test_what_the_trap_rules_learnt_is_restored_from_the_crawl_state(tmp_path):
+    traps, learnt = TrapFilter(TrapSettings(max_query_variants=2)), []
+    traps.set_last_page("s.se/arkiv/", 4, learnt)
+    traps.set_last_page("s.se/arkiv/", 3, learnt)
+    assert [traps.check(f"http://s.se/x?id={i}", learnt=learnt) for i in range(3)] == [None, None, "query_explosion"]
+    state = CrawlState(tmp_path / "state.sqlite")
+    with state.transaction() as db:
+        for fact in learnt:
+            state.remember_trap(db, fact.rule, fact.key, fact.value)
+    state.close()
+
+    resumed = TrapFilter(TrapSettings(max_query_variants=2))
+    resumed.restore(Learnt(*row) for row in CrawlState(tmp_path / "state.sqlite").trap_memory())
+    assert resumed.check("http://s.se/x?id=1") is None
+    assert resumed.check("http://s.se/x?id=7") == "query_explosion"
+    assert resumed.check("http://s.se/arkiv/page/4/") is None
+    assert resumed.check("http://s.se/arkiv/page/5/") == "page_beyond_last"
 
 
 # platforms -------------------------------------------------------------------------------------
