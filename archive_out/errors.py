@@ -39,13 +39,16 @@ class VerificationError(ArchiveOutError):
 
 @dataclass(frozen=True)
 class Failure:
-    """One thing that does not hold: which file, which record, expected vs found."""
+    """One thing that does not hold: which file, which record, expected vs found; `remedy` says how to
+    repair it where verify knows a good copy, `part` which part of the archive (harvest, corpus, ...) it is in."""
 
     file: str
     record: str | None = None
     expected: str | None = None
     found: str | None = None
     detail: str | None = None
+    remedy: str | None = None
+    part: str | None = None
 
     what: ClassVar[str] = "failure"
 

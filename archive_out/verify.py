@@ -8,13 +8,17 @@ The result names each part (harvest, corpus, index, WACZ, bag, report) as checke
 empty or half-deleted folder can never pass as "everything holds". A corpus file that no
 longer matches its manifest is compared, record by record, with the bag's copy when that copy
 still matches the manifest, so the failure names the changed records and fields, not just the file.
+Where an intact copy exists (the WACZ's, for a damaged WARC), the failure's `remedy` is the exact
+command that restores it; verify never runs it.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
+import shlex
 import unicodedata
 import zipfile
 import zlib
@@ -53,8 +57,8 @@ class Progress(Protocol):
 
 @dataclass(frozen=True)
 class Part:
-    """One part of what verify looked at: `checked`, `absent` (not made yet, fine) or `missing`
-    (something says it should be there); `note` says what was checked or why it is missing."""
+    """One part of what verify looked at: `checked`, `failed` (checked, with failures), `absent` (not made
+    yet, fine) or `missing` (something says it should be there); `note` says what was checked or why it is missing."""
 
     name: str
     state: str
@@ -201,6 +205,10 @@ def _verify_warcs(layout: Layout, prefix: str, result: VerifyResult, cache: _Has
         result.count("warc_files")
         result.count("warc_records", scan.records)
         result.count("digests", scan.digests_checked)
+        result.count("warc_records_unparsed", scan.unparsed)
+        result.count("warc_records_damaged", len(scan.damaged))
+        if scan.damaged:
+            result.count("warc_files_damaged")
         if scan.unread:
             result.count("warc_bytes_unchecked", scan.unchecked_bytes)
         result.failures.extend(scan.failures)
@@ -259,8 +267,20 @@ class _OpenFiles:
         self.files.clear()
 
 
+def _lost(rid: str, url, capture: dict, target_uri=None) -> tuple[str, str]:
+    """(record, detail) for a record whose WARC bytes are damaged: its id, its URL, and the WARC record's
+    WARC-Target-URI and WARC-Record-ID (as read, else as the corpus recorded them) when known."""
+    record = f"{rid}, url {url}" if url else rid
+    uri = target_uri or capture.get("url")
+    known = [f"WARC-Target-URI {uri}"] if uri else []
+    if capture.get("record_id"):
+        known.append(f"WARC-Record-ID {capture['record_id']}")
+    return record, "capture" + (f" ({', '.join(known)})" if known else "")
+
+
 def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: str, result: VerifyResult,
-                   missing: dict[tuple[str, str], int], files: _OpenFiles, scans: dict, damaged: dict) -> None:
+                   missing: dict[tuple[str, str], int], files: _OpenFiles, scans: dict, damaged: dict,
+                   url=None) -> None:
     warc_name = capture.get("warc_file")
     offset = capture.get("offset")
     if not warc_name or not isinstance(offset, int):
@@ -280,10 +300,11 @@ def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: 
         key = (label, warc_name, span)
         damaged[key] = damaged.get(key, 0) + 1
         if damaged[key] <= NAMED_PER_DAMAGED_SPAN:
+            record, detail = _lost(rid, url, capture)
             result.failures.append(ProvenanceMismatch(
-                file=label, record=rid, expected=f"a readable WARC record at {warc_name}:{offset}",
+                file=label, record=record, expected=f"a readable WARC record at {warc_name}:{offset}",
                 found=f"the unreadable part of {warc_name} (bytes {span[0]}-{span[1]}, see the WARC failure above)",
-                detail="capture"))
+                detail=detail))
         return
     try:
         facts = read_capture(str(path), offset, files.get(path))
@@ -294,9 +315,10 @@ def _check_capture(capture: dict, layout: Layout, prefix: str, label: str, rid: 
         return
     result.count("provenance")
     if scan is not None and scan.is_damaged(offset):
+        record, detail = _lost(rid, url, capture, facts.target_uri)
         result.failures.append(ProvenanceMismatch(
-            file=label, record=rid, expected=f"intact bytes at {warc_name}:{offset}",
-            found="a WARC record that fails its own checks (see the WARC failures above)", detail="capture"))
+            file=label, record=record, expected=f"intact bytes at {warc_name}:{offset}",
+            found="a WARC record that fails its own checks (see the WARC failures above)", detail=detail))
     checks = (("record_id", facts.record_id), ("payload_digest", facts.payload_digest),
               ("length", facts.length), ("url", facts.target_uri))
     for key, found in checks:
@@ -561,7 +583,8 @@ def _check_records(corpus: Path, layout: Layout, prefix: str, result: VerifyResu
                         result.failures.append(SchemaViolation(file=label, record=rid, detail=problem))
                 capture = record.get("capture")
                 if isinstance(capture, dict):
-                    _check_capture(capture, layout, prefix, label, rid, result, missing, files, scans, damaged)
+                    _check_capture(capture, layout, prefix, label, rid, result, missing, files, scans, damaged,
+                                   record.get("url"))
                 failures_here += len(result.failures) - before
                 if failures_here > MAX_FAILURES_PER_FILE:
                     result.failures.append(Failure(file=label, detail=f"more than {MAX_FAILURES_PER_FILE} failures; stopped checking this file"))
@@ -577,14 +600,30 @@ def _expected_warcs(layout: Layout, manifest_warcs: dict[str, str], result: Veri
     return expected
 
 
+def _under(label: str, rel: str) -> str:
+    """`rel` inside the bag as the user sees it: `package/bag/REL` for an OUT folder, `REL` for a bag
+    verified on its own (where every path is relative to the bag)."""
+    return f"{label}/{rel}" if label else rel
+
+
+def _restore_command(copy: tuple[Path, str], dest: Path) -> str:
+    """The shell command that writes the WACZ member `copy` over `dest`, in place: `>` keeps the inode,
+    so a hard link to `dest` (the bag's) is repaired with it."""
+    wacz, member = copy
+    return f"unzip -p {shlex.quote(str(wacz))} {shlex.quote(member)} > {shlex.quote(str(dest))}"
+
+
 def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCache, progress: Progress | None,
-                links: dict[tuple[int, int], str] | None = None, intact_elsewhere: dict[str, str] | None = None) -> None:
+                links: dict[tuple[int, int], str] | None = None, intact_elsewhere: dict[str, str] | None = None,
+                copies: dict[str, tuple[Path, str]] | None = None) -> None:
     """Bag completeness and every manifest sum; `links` maps inodes of harvest WARCs to their names,
-    so damage to a hard-linked WARC is reported as one file seen twice, not as two bad copies."""
+    so damage to a hard-linked WARC is reported as one file seen twice, not as two bad copies.
+    A file that fails several manifests (sha256 and sha512) is one failure naming each algorithm;
+    `copies` (NFC WARC name -> intact WACZ member) gives the remedy for a bag WARC of its own."""
     try:
         bag = bagit.Bag(str(bag_dir))
     except bagit.BagError as exc:
-        result.failures.append(InvalidPackage(file=label, detail=str(exc)))
+        result.failures.append(InvalidPackage(file=label or ".", detail=str(exc)))
         result.part("bag", "checked", "not a readable bag")
         return
     try:
@@ -593,11 +632,11 @@ def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCac
         for d in exc.details or []:
             path = getattr(d, "path", "")
             kind = FileMissing if isinstance(d, bagit.FileMissing) else UnexpectedFile
-            result.failures.append(kind(file=f"{label}/{path}", detail=str(d)))
+            result.failures.append(kind(file=_under(label, path), detail=str(d)))
         if not exc.details:
-            result.failures.append(InvalidPackage(file=f"{label}/bag-info.txt", detail=str(exc)))
+            result.failures.append(InvalidPackage(file=_under(label, "bag-info.txt"), detail=str(exc)))
     except bagit.BagError as exc:
-        result.failures.append(InvalidPackage(file=label, detail=str(exc)))
+        result.failures.append(InvalidPackage(file=label or ".", detail=str(exc)))
         result.part("bag", "checked", "not a valid bag")
         return
     links = links or {}
@@ -605,23 +644,31 @@ def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCac
     for rel, hashes in sorted(bag.entries.items()):
         path = bag_dir / bag.normalized_filesystem_names.get(rel, rel)
         if not path.exists():
-            result.failures.append(FileMissing(file=f"{label}/{rel}", detail="listed in a bag manifest"))
+            result.failures.append(FileMissing(file=_under(label, rel), detail="listed in a bag manifest"))
             continue
         sums = cache.get(path, tuple(hashes), progress)
         result.count("bag_files")
         result.count("bag_payload_files" if rel.startswith("data/") else "bag_tag_files")
-        detail = "bag manifest"
+        bad = [alg for alg, want in sorted(hashes.items()) if sums.get(alg) != want.lower()]
+        if not bad:
+            continue
+        kind = "manifest" if rel.startswith("data/") else "tagmanifest"
+        detail = f"differs from {' and '.join(f'{kind}-{alg}.txt' for alg in bad)}"
+        remedy = None
         st = path.stat()
         linked = links.get((st.st_dev, st.st_ino))
         if linked:
-            detail = (f"bag manifest; this is one file, hard-linked into the bag from harvest/warc/{linked} (same "
-                      "inode), so the damage shows in both places and the bag holds no second copy")
+            detail += (f"; this is one file, hard-linked into the bag from harvest/warc/{linked} (same "
+                       "inode), so the damage shows in both places and the bag holds no second copy")
             if _nfc(linked) in intact_elsewhere:
                 detail += f"; the copy in {intact_elsewhere[_nfc(linked)]} is intact"
-        for alg, want in sorted(hashes.items()):
-            if sums.get(alg) != want.lower():
-                result.failures.append(ChecksumMismatch(file=f"{label}/{rel}", expected=f"{alg}:{want.lower()}",
-                                                        found=f"{alg}:{sums.get(alg)}", detail=detail))
+                remedy = f"restoring harvest/warc/{linked} (its remedy above) repairs this too: it is the same file"
+        elif rel.startswith("data/harvest/warc/") and _nfc(os.path.basename(rel)) in (copies or {}):
+            copy = copies[_nfc(os.path.basename(rel))]
+            remedy = f"the WACZ holds an intact copy: restore with `{_restore_command(copy, path)}`"
+        result.failures.append(ChecksumMismatch(
+            file=_under(label, rel), expected=", ".join(f"{alg}:{hashes[alg].lower()}" for alg in bad),
+            found=", ".join(f"{alg}:{sums.get(alg)}" for alg in bad), detail=detail, remedy=remedy))
     result.count("bag_tag_manifests", len(list(bag_dir.glob("tagmanifest-*.txt"))))
     c = result.checked
     result.part("bag", "checked",
@@ -710,8 +757,10 @@ def _verify_wacz(path: Path, label: str, result: VerifyResult, progress: Progres
     return intact
 
 
-def _compare_copies(result: VerifyResult, warc_sums: dict[str, str], wacz_label: str, intact: dict[str, str]) -> None:
-    """Harvest WARCs against the WACZ's copies, blaming the copy that disagrees with its own records."""
+def _compare_copies(result: VerifyResult, warc_sums: dict[str, str], wacz_label: str, intact: dict[str, str],
+                    wacz: Path, layout: Layout) -> None:
+    """Harvest WARCs against the WACZ's copies, blaming the copy that disagrees with its own records;
+    a damaged harvest WARC gets the command that restores it from the WACZ's intact copy."""
     harvest_failing = {_nfc(f.file) for f in result.failures if f.file.startswith("harvest/warc/")}
     for member, wacz_sum in sorted(intact.items()):
         if not member.startswith("archive/"):
@@ -723,18 +772,25 @@ def _compare_copies(result: VerifyResult, warc_sums: dict[str, str], wacz_label:
         label = f"harvest/warc/{base}"
         note = f"the copy in {wacz_label}!{member} is intact (it matches the WACZ's datapackage.json)"
         if label in harvest_failing:
+            dest = _find_warc(layout.warc_dir, base) or layout.warc_dir / base
+            remedy = (f"the WACZ holds an intact copy: restore with `{_restore_command((wacz, member), dest)}`, "
+                      f"then rerun `wparchive verify {shlex.quote(str(layout.root))}`")
+            in_bag = _find_warc(layout.bag / "data" / "harvest" / "warc", base)
+            if in_bag is not None and os.path.samefile(in_bag, dest):
+                remedy += " (this repairs the bag's hard link too)"
             for i, f in enumerate(result.failures):
                 if _nfc(f.file) == label and isinstance(f, ChecksumMismatch):
-                    result.failures[i] = dataclasses.replace(f, detail=f"{f.detail}; {note}")
+                    result.failures[i] = dataclasses.replace(f, detail=f"{f.detail}; {note}", remedy=remedy)
                     break
             else:
                 result.failures.append(ChecksumMismatch(file=label, expected=f"sha256:{wacz_sum}",
-                                                        found=f"sha256:{ours}", detail=f"differs from the WACZ copy; {note}"))
+                                                        found=f"sha256:{ours}", detail=f"differs from the WACZ copy; {note}",
+                                                        remedy=remedy, part="harvest"))
         else:
             result.failures.append(ChecksumMismatch(
                 file=f"{wacz_label}!{member}", expected=f"sha256:{ours}", found=f"sha256:{wacz_sum}",
                 detail=f"differs from {label}, which passes every check: the WACZ was packaged from other bytes; "
-                       "rerun `wparchive package`"))
+                       "rerun `wparchive package`", part="wacz"))
 
 
 def _scan_wacz_warcs(path: Path, label: str, result: VerifyResult, progress: Progress | None = None) -> None:
@@ -850,15 +906,20 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
     """
     target = Path(path)
     cache = _HashCache()
+    if not target.exists():
+        raise ArchiveOutError(f"{target} does not exist")
     if target.is_file() and target.suffix == ".wacz":
         result = VerifyResult(target, "wacz")
         if progress:
             progress.start(2 * target.stat().st_size)
-        _verify_wacz(target, target.name, result, progress)
-        _scan_wacz_warcs(target, target.name, result, progress)
-        result.parts.reverse()
-        if not result.checked.get("warc_files"):
-            result.failures.append(FileMissing(file=f"{target.name}!archive/", detail="the WACZ holds no WARC file"))
+        with _tagged(result, "wacz"):
+            _verify_wacz(target, target.name, result, progress)
+        with _tagged(result, "harvest"):
+            _scan_wacz_warcs(target, target.name, result, progress)
+            result.parts.reverse()
+            if not result.checked.get("warc_files"):
+                result.failures.append(FileMissing(file=f"{target.name}!archive/", detail="the WACZ holds no WARC file"))
+        _mark_failed(result)
         return result
     if target.is_dir() and (target / "bagit.txt").exists():
         result = VerifyResult(target, "bag")
@@ -866,7 +927,9 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
         if progress:
             progress.start(_tree_bytes(data) + _bag_copy_bytes(target, data))
         _verify_tree(data, "data/", result, cache, progress, ("sha256", "sha512"))
-        _verify_bag(target, target.name, result, cache, progress)
+        with _tagged(result, "bag"):
+            _verify_bag(target, "", result, cache, progress)
+        _mark_failed(result)
         return result
     layout = Layout(target)
     markers = (layout.harvest, layout.corpus, layout.package, layout.report, target / PIPELINE_STATE)
@@ -883,19 +946,23 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
     if not layout.corpus.is_dir():
         result.part("corpus", "absent")
     intact_by_warc: dict[str, str] = {}
+    copies: dict[str, tuple[Path, str]] = {}
     intact_index: dict[str, str] = {}
     for wacz in layout.waczs():
         label = f"package/{wacz.name}"
-        intact = _verify_wacz(wacz, label, result, progress)
-        _compare_copies(result, warc_sums, label, intact)
+        with _tagged(result, "wacz"):
+            intact = _verify_wacz(wacz, label, result, progress)
+        _compare_copies(result, warc_sums, label, intact, wacz, layout)
         intact_index.update(intact)
         for member in intact:
             if member.startswith("archive/"):
                 intact_by_warc.setdefault(_nfc(os.path.basename(member)), f"{label}!{member}")
+                copies.setdefault(_nfc(os.path.basename(member)), (wacz, member))
     if not layout.waczs():
         result.part("wacz", "absent")
     if layout.cdxj.exists():
-        _check_index(layout, result, cache, intact_index, progress)
+        with _tagged(result, "index"):
+            _check_index(layout, result, cache, intact_index, progress)
     else:
         result.part("index", "absent")
     if layout.bag.is_dir():
@@ -903,22 +970,56 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
         for warc in warc_files(layout.warc_dir):
             st = warc.stat()
             links[(st.st_dev, st.st_ino)] = warc.name
-        _verify_bag(layout.bag, "package/bag", result, cache, progress, links, intact_by_warc)
+        with _tagged(result, "bag"):
+            _verify_bag(layout.bag, "package/bag", result, cache, progress, links, intact_by_warc, copies)
     else:
         result.part("bag", "absent")
     if layout.report.is_dir():
-        _check_report(layout, result, cache, progress)
+        with _tagged(result, "report"):
+            _check_report(layout, result, cache, progress)
     else:
         result.part("report", "absent")
     for part in [p for p in result.parts if p.state == "absent"]:
         if part.name in expected:
-            result.failures.append(FileMissing(file=PART_PATHS[part.name], detail=f"absent, but {expected[part.name]}"))
+            result.failures.append(FileMissing(file=PART_PATHS[part.name], detail=f"absent, but {expected[part.name]}",
+                                               part=part.name))
             result.part(part.name, "missing", expected[part.name])
         else:
             result.part(part.name, "absent", ABSENT_HINTS.get(part.name, ""))
     order = list(PART_PATHS)
     result.parts.sort(key=lambda p: order.index(p.name) if p.name in order else len(order))
+    _mark_failed(result)
     return result
+
+
+@contextlib.contextmanager
+def _tagged(result: VerifyResult, part: str):
+    """Failures added inside the block belong to `part` (unless they already name theirs)."""
+    start = len(result.failures)
+    yield
+    result.failures[start:] = [f if f.part else dataclasses.replace(f, part=part) for f in result.failures[start:]]
+
+
+def _mark_failed(result: VerifyResult) -> None:
+    """A checked part with failures becomes `failed`, its note starting with what failed out of how many."""
+    c = result.checked
+    for i, part in enumerate(list(result.parts)):
+        failures = [f for f in result.failures if f.part == part.name]
+        if part.state != "checked" or not failures:
+            continue
+        if part.name == "harvest" and c.get("warc_records_damaged"):
+            total = c.get("warc_records", 0) + c.get("warc_records_unparsed", 0)
+            head = (f"{c['warc_records_damaged']:,} of {_n(total, 'record')} damaged, in "
+                    f"{c.get('warc_files_damaged', 0)} of {_n(c.get('warc_files', 0), 'WARC file')}")
+        elif part.name == "corpus" and any(f.record for f in failures):
+            records = {(f.file, f.record.split(" ")[0]) for f in failures if f.record}
+            head = f"{len(records):,} of {_n(c.get('corpus_records', 0), 'record')} fail their checks"
+        elif part.name == "bag" and c.get("bag_files"):
+            files = {f.file for f in failures}
+            head = f"{len(files):,} of {_n(c['bag_files'], 'file')} fail their manifests"
+        else:
+            head = _n(len(failures), "problem")
+        result.parts[i] = Part(part.name, "failed", f"{head}; {part.note}" if part.note else head)
 
 
 def _verify_tree(layout: Layout, prefix: str, result: VerifyResult, cache: _HashCache,
@@ -931,11 +1032,13 @@ def _verify_tree(layout: Layout, prefix: str, result: VerifyResult, cache: _Hash
             manifest_warcs = _manifest_sections(json.loads(manifest_path.read_text(encoding="utf-8")))[1]
         except (json.JSONDecodeError, UnicodeDecodeError):
             manifest_warcs = {}
-    expected = _expected_warcs(layout, manifest_warcs, result, prefix)
-    if algorithms is None:
-        algorithms = ("sha256", "sha512") if layout.bag.is_dir() else ("sha256",)
-    scans = _verify_warcs(layout, prefix, result, cache, algorithms, progress, expected)
-    _verify_corpus(layout, prefix, result, cache, progress, scans)
+    with _tagged(result, "harvest"):
+        expected = _expected_warcs(layout, manifest_warcs, result, prefix)
+        if algorithms is None:
+            algorithms = ("sha256", "sha512") if layout.bag.is_dir() else ("sha256",)
+        scans = _verify_warcs(layout, prefix, result, cache, algorithms, progress, expected)
+    with _tagged(result, "corpus"):
+        _verify_corpus(layout, prefix, result, cache, progress, scans)
     sums = {}
     for path in warc_files(layout.warc_dir):
         known = cache.sums.get(cache.key(path), {})

@@ -163,6 +163,7 @@ class WarcScan:
     damaged: set[int] = field(default_factory=set)
     unread: list[tuple[int, int]] = field(default_factory=list)
     resumed: int = 0
+    unparsed: int = 0  # damaged records so broken that `records` never counted them
 
     @property
     def unchecked_bytes(self) -> int:
@@ -340,6 +341,7 @@ def _scan_from(path, name, stream, base: int, gzipped: bool, size: int, side: Bi
     """Check records from `base` on; return where to resume after a corrupt member, or None when done."""
     iterator = ArchiveIterator(stream, no_record_parse=True)
     record_id = None
+    counted = False
     offset = base
     with _quiet_warcio() as noise:
         try:
@@ -349,8 +351,10 @@ def _scan_from(path, name, stream, base: int, gzipped: bool, size: int, side: Bi
                 record_id = headers.get_header("WARC-Record-ID")
                 rec_type = headers.get_header("WARC-Type") or "unknown"
                 if not str(record.format).startswith("warc"):
+                    scan.unparsed += 1
                     return _damaged(name, offset, None, "not a WARC record", gzipped, size, side, scan)
                 scan.records += 1
+                counted = True
                 scan.by_type[rec_type] = scan.by_type.get(rec_type, 0) + 1
                 heard = len(noise.lines)
                 _check_record(path, name, offset, record, rec_type, record_id, scan,
@@ -358,8 +362,11 @@ def _scan_from(path, name, stream, base: int, gzipped: bool, size: int, side: Bi
                 if len(noise.lines) > heard:
                     return _damaged(name, offset, record_id, None, gzipped, size, side, scan)
                 record_id = None
+                counted = False
         except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
             offset = base + iterator.offset
+            if not counted:
+                scan.unparsed += 1
             return _damaged(name, offset, record_id, summarise_error(exc), gzipped, size, side, scan)
     return None
 

@@ -33,12 +33,11 @@ from harvester.politeness import Scheduler, Task
 from harvester.progress import Progress
 from harvester.robots import policy_from_response
 from harvester.scope import Scope
-from harvester.state import CrawlState, UrlEntry
+from harvester.state import RETRY_STATUSES, CrawlState, UrlEntry, retry_candidates
 from harvester.traps import Learnt, TrapFilter
 from harvester.urls import normalize
 from harvester.warc import PAYLOAD_DIGEST_POLICY, RotatingWarcWriter, recover_open_file
 
-RETRY_STATUSES = {429, 500, 502, 503, 504}
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five consecutive redirects
 
 
@@ -52,6 +51,11 @@ def tool_version() -> str:
         return __version__
     except Exception:  # pragma: no cover - the harvester runs without the CLI package too
         return "0.0.0"
+
+
+# What a resume that sent no request keeps from summary.json: facts about the fetching that happened.
+SUMMARY_KEPT_WITHOUT_FETCHES = ("started", "finished", "tool_version", "config", "scope", "robots_policy",
+                                "limit_reached")
 
 
 def now_iso() -> str:
@@ -642,6 +646,8 @@ class Harvester:
     def run(self) -> HarvestResult:
         cfg = self.cfg
         self.recover()
+        before = self.state.counters()
+        self.requests_before = before.get("requests", 0)
         (self.hdir / "config.toml").write_text(dump_toml(self.stored_config().redacted()), encoding="utf-8")
         self.writer = RotatingWarcWriter(self.warc_dir, cfg.warc_prefix, cfg.warc.max_size, self.warcinfo(),
                                          next_serial=self.next_serial(), on_open=self._on_open,
@@ -657,7 +663,7 @@ class Harvester:
                 self.sched.push(entry)
         threads = [threading.Thread(target=self.worker, name=f"fetch-{i}", daemon=True)
                    for i in range(cfg.politeness.concurrency)]
-        self.progress.start()
+        self.progress.start(responses_before=before.get("responses", 0))
         for t in threads:
             t.start()
         try:
@@ -701,21 +707,11 @@ class Harvester:
         A host whose robots.txt could not be fetched is asked again, and what that verdict skipped
         is queued again; the chain goes back to the first hop that failed this way.
         """
-        statuses = tuple(sorted(RETRY_STATUSES))
-        marks = ",".join("?" * len(statuses))
         with self.commit_lock:
             with self.state.transaction() as db:
-                bad_hosts = {host for (host,) in db.execute(
-                    f"SELECT host FROM hosts WHERE status IS NULL OR status IN ({marks})", statuses)}
+                bad_hosts, urls = retry_candidates(db)
                 for host in bad_hosts:
                     db.execute("DELETE FROM hosts WHERE host=?", (host,))
-                rows = db.execute(
-                    "SELECT url FROM urls WHERE COALESCE(discovered_by, '') != 'robots' AND ("
-                    "(status='failed' AND outcome='network_error') OR (status='skipped' AND outcome='robots')"
-                    f" OR (status='done' AND url IN (SELECT url FROM fetches WHERE status IN ({marks}))))",
-                    statuses).fetchall()
-                urls = [u for (u,) in rows
-                        if not (self.state_outcome(db, u) == "robots" and urlsplit(u).netloc not in bad_hosts)]
                 for url in urls:
                     db.execute("UPDATE urls SET status='queued', outcome=NULL, reason=NULL WHERE url=?", (url,))
                 self.chain.reopen(db, set(urls))
@@ -725,11 +721,6 @@ class Harvester:
             self.progress.note(f"resume: retrying {len(urls)} URL(s) whose last attempt failed "
                                "(network error, HTTP 5xx or 429)")
         return len(urls)
-
-    @staticmethod
-    def state_outcome(db, url: str) -> str | None:
-        row = db.execute("SELECT outcome FROM urls WHERE url=?", (url,)).fetchone()
-        return row[0] if row else None
 
     def nothing_captured_cause(self, summary: dict[str, Any]) -> str | None:
         """Why a harvest captured nothing (the most common failure, in words), or None if it captured something."""
@@ -748,9 +739,26 @@ class Harvester:
         why, urls = max(causes.items(), key=lambda item: len(item[1]))
         return f"{why} ({len(urls)} URL(s) failed this way, e.g. {urls[0]})"
 
+    def fetched_this_run(self) -> bool:
+        """Whether this run sent any request (a fresh harvest counts as having done its work, whatever it sent)."""
+        return self.fresh or self.state.counters().get("requests", 0) != self.requests_before
+
+    def stored_summary(self) -> dict[str, Any] | None:
+        try:
+            stored = json.loads((self.hdir / "summary.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return stored if isinstance(stored, dict) else None
+
     def write_summary(self) -> dict[str, Any]:
-        with self.state.transaction() as db:
-            self.state.set_meta(db, "finished", now_iso())
+        """Write summary.json. A resume that fetched nothing keeps the stored facts of the harvest (its
+        `finished` time above all) and leaves the file untouched when nothing else changed."""
+        fetched = self.fetched_this_run()
+        stored = None if fetched else self.stored_summary()
+        if fetched or self.state.get_meta("finished") is None:
+            last = None if fetched else self.state.one("SELECT MAX(date) FROM fetches")
+            with self.state.transaction() as db:
+                self.state.set_meta(db, "finished", last or now_iso())
         files = sorted(n for (n,) in self.state.q("SELECT name FROM warc_files WHERE status='closed'"))
         hosts = dict(self.state.q("SELECT host, robots FROM hosts ORDER BY host"))
         summary = {
@@ -770,8 +778,15 @@ class Harvester:
             "limit_reached": self.limit_hit,
             "internal_errors": [repr(e) for e in self.errors],
         }
-        (self.hdir / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False)
-                                                + "\n", encoding="utf-8")
+        if stored is not None:
+            summary.update({key: stored[key] for key in SUMMARY_KEPT_WITHOUT_FETCHES if key in stored})
+            summary["internal_errors"] = list(stored.get("internal_errors") or []) + summary["internal_errors"]
+        text = json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        path = self.hdir / "summary.json"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        if not fetched:
+            self.progress.note(f"nothing left to fetch: the harvest stays finished at {summary['finished']}")
         self.progress.final(summary)
         return summary
 

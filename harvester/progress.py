@@ -23,6 +23,11 @@ def chain_words(chain: dict[str, Any]) -> str:
     return f"chain of {chain.get('length', 0)} posts from {chain['start']} ({breaks} break{'s' if breaks != 1 else ''})"
 
 
+def rate(responses: int, responses_before: int, elapsed: float) -> float:
+    """Pages per second of this run: what a resume started from does not count against its elapsed time."""
+    return max(0, responses - responses_before) / max(0.001, elapsed)
+
+
 class Progress:
     def __init__(self, mode: str = "auto", interval: float = 5.0, stream=None):
         self.stream = stream or sys.stderr
@@ -32,13 +37,16 @@ class Progress:
         self.interval = interval
         self.snap: dict[str, Any] = {}
         self.t0 = time.monotonic()
+        self.responses_before = 0
         self._last = 0.0
         self._bar = None
         self._task = None
         self._lock = threading.Lock()
 
-    def start(self) -> None:
+    def start(self, responses_before: int = 0) -> None:
+        """Start the clock; `responses_before` are the pages a resumed harvest had already (shown, not timed)."""
         self.t0 = time.monotonic()
+        self.responses_before = responses_before
         if self.mode == "bar":
             from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
             self._bar = RichProgress(TextColumn("[bold]harvest"), BarColumn(), TextColumn("{task.description}"),
@@ -48,8 +56,8 @@ class Progress:
 
     def _line(self) -> str:
         s = self.snap
-        rate = s.get("responses", 0) / max(0.001, time.monotonic() - self.t0)
-        return (f"pages {s.get('responses', 0)}  {_human(s.get('bytes', 0))}  {rate:.1f}/s  "
+        per_second = rate(s.get("responses", 0), self.responses_before, time.monotonic() - self.t0)
+        return (f"pages {s.get('responses', 0)}  {_human(s.get('bytes', 0))}  {per_second:.1f}/s  "
                 f"queue {s.get('queue', 0)}  errors {s.get('errors', 0)}  chain {s.get('chain', 0)}")
 
     def update(self, snap: dict[str, Any]) -> None:

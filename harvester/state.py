@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -38,6 +39,32 @@ CREATE TABLE IF NOT EXISTS hosts (host TEXT PRIMARY KEY, robots TEXT, status INT
 CREATE TABLE IF NOT EXISTS trap_memory (rule TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
     PRIMARY KEY (rule, key, value));
 """
+
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def retry_candidates(db: sqlite3.Connection) -> tuple[set[str], list[str]]:
+    """What a resume asks again: (hosts whose robots.txt could not be fetched, URLs whose last attempt may pass now).
+
+    URLs: network errors, HTTP 5xx and 429, and what a robots verdict of one of those hosts skipped.
+    """
+    statuses = tuple(sorted(RETRY_STATUSES))
+    marks = ",".join("?" * len(statuses))
+    bad_hosts = {host for (host,) in db.execute(
+        f"SELECT host FROM hosts WHERE status IS NULL OR status IN ({marks})", statuses)}
+    rows = db.execute(
+        "SELECT url, outcome FROM urls WHERE COALESCE(discovered_by, '') != 'robots' AND ("
+        "(status='failed' AND outcome='network_error') OR (status='skipped' AND outcome='robots')"
+        f" OR (status='done' AND url IN (SELECT url FROM fetches WHERE status IN ({marks}))))",
+        statuses).fetchall()
+    urls = [u for u, outcome in rows if not (outcome == "robots" and urlsplit(u).netloc not in bad_hosts)]
+    return bad_hosts, urls
+
+
+def pending_count(db: sqlite3.Connection) -> int:
+    """URLs still in the frontier: queued, being fetched, or held back for the chain."""
+    return db.execute("SELECT COUNT(*) FROM urls WHERE status IN ('queued', 'fetching', 'held')").fetchone()[0]
 
 
 @dataclass(frozen=True)

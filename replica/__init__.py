@@ -49,8 +49,9 @@ Ground truth (``ground_truth()``; JSON-able, stable for a given config)::
               "posts": [{   # newest first, as the blog and its API list them
                   "id", "url" (/post/ID/slug), "slug", "type" (API v1 names: "photo", "regular" (a text
                   post), "quote", "link"), "published" (ISO 8601 UTC), "unix_timestamp", "tags",
-                  "note_count", "photos": [{"caption", "sizes": {"1280": url, "500", "400", "250",
-                  "100", "75sq"}, "best": url, "width", "height"}], "title", "body", "quote", "source",
+                  "note_count", "photos": [{"caption" (the photo's own, in a photoset; else null),
+                  "sizes": {"1280": url, "500", "400", "250", "100", "75sq"}, "best": url, "width",
+                  "height"}], "caption" (of a photo post), "title", "body", "quote", "source",
                   "link_url", "link_text", "reblogged_from": {"blog", "post_id", "url"} | null}]},
               "besokdanmark": {...}, "besokengland": {...}}}
 """

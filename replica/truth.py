@@ -110,9 +110,11 @@ def build_truth(sites: "Sites") -> dict[str, Any]:
                 "id": p.id, "url": p.url_with_slug, "slug": p.slug, "type": p.type,
                 "published": p.date.strftime("%Y-%m-%dT%H:%M:%S+00:00"), "unix_timestamp": p.unix, "tags": list(p.tags),
                 "note_count": p.note_count,
-                "photos": [{"caption": ph.caption or p.caption, "sizes": ph.sizes(), "best": ph.url(1280),
+                # a photo's own caption is the one API v1 gives it in <photoset> (none for a single
+                # photo); the post's caption is `caption`
+                "photos": [{"caption": ph.caption or None, "sizes": ph.sizes(), "best": ph.url(1280),
                             "width": ph.width, "height": ph.height} for ph in p.photos],
-                "title": p.title or None, "body": p.body or None, "quote": p.quote or None, "source": p.source or None,
+                "caption": p.caption or None, "title": p.title or None, "body": p.body or None, "quote": p.quote or None, "source": p.source or None,
                 "link_url": p.link_url or None, "link_text": p.link_text or None,
                 "reblogged_from": {"blog": src.blog, "post_id": src.id, "url": src.url_with_slug} if src else None,
             })

@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Programs the tests drive as independent checks: Debian's wget (a second crawler),
-# Chromium (renders the report page), poppler-utils' pdftotext (reads back the page as printed).
+# Chromium (renders the report page), poppler-utils' pdftotext (reads back the page as printed),
+# unzip (runs the restore command that `wparchive verify` prints for a damaged WARC).
 need=()
 command -v wget >/dev/null || need+=(wget)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v unzip >/dev/null || need+=(unzip)
 if [ ${#need[@]} -gt 0 ]; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.2.0"
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,14 @@ class Post:
 
 @dataclass
 class Photo:
+    """One photo of a Tumblr post; `width`/`height` are the original's as the API v1 states them
+    (null when no captured API response gives them)."""
+
     caption: str | None
     sizes: dict[str, str]
     best: str
+    width: int | None = None
+    height: int | None = None
     captured: bool = False
     media_id: str | None = None
 

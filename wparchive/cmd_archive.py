@@ -23,7 +23,7 @@ def register(sub) -> None:
     r = sub.add_parser("report", help="(re)build OUT/report/completeness.json and index.html",
                        description="Compare every route to the posts (chain, listings, feeds, Tumblr API/RSS) with "
                        "the archive; exit 1 if the verdict is INCOMPLETE.")
-    r.add_argument("out", metavar="OUT")
+    r.add_argument("out", metavar="OUT", help="an output folder with harvest/ and corpus/ (OUT/report is written)")
     r.set_defaults(func=run_report)
 
     v = sub.add_parser("verify", help="re-check every digest of an OUT folder, a bag or a WACZ",
@@ -146,11 +146,14 @@ def print_verify(result, path, stream) -> None:
     if result.parts:
         width = max(len(p.name) for p in result.parts)
         for part in result.parts:
-            print(f"  {part.name:<{width}}  {part.state:<7}  {part.note}".rstrip(), file=stream)
+            state = "FAILED:" if part.state == "failed" else part.state
+            print(f"  {part.name:<{width}}  {state:<7}  {part.note}".rstrip(), file=stream)
     else:
         print(f"  {describe(result)}", file=stream)
     for failure in result.failures:
         print(f"  FAIL {failure}", file=stream)
+        if failure.remedy:
+            print(f"       remedy: {failure.remedy}", file=stream)
     if result.ok:
         absent = [p.name for p in result.parts if p.state == "absent"]
         print("OK: everything present holds" + (f" (not made yet: {', '.join(absent)})" if absent else ""), file=stream)
@@ -163,7 +166,8 @@ def verify_json(result) -> dict:
         "path": str(result.path), "kind": result.kind, "ok": result.ok, "checked": result.checked,
         "parts": [{"name": p.name, "state": p.state, "note": p.note} for p in result.parts],
         "failures": [{"type": type(f).__name__, "file": f.file, "record": f.record, "expected": f.expected,
-                      "found": f.found, "detail": f.detail} for f in result.failures],
+                      "found": f.found, "detail": f.detail, "part": f.part, "remedy": f.remedy}
+                     for f in result.failures],
     }
 
 

@@ -42,6 +42,13 @@ def describe_changes(changes: list[str] | None, out: str) -> list[str]:
     return [f"resuming with the settings stored in {stored}; changed by this command:"] + [f"  {c}" for c in changes]
 
 
+def nothing_to_resume(out: str | Path) -> str | None:
+    """What `--resume` says when OUT holds no crawl state: it starts a new harvest (nothing is lost)."""
+    if (Path(out) / "harvest" / "state.sqlite").exists():
+        return None
+    return f"nothing to resume in {out} (no harvest/state.sqlite): starting a new harvest"
+
+
 def interrupted_message(out: str, resume: str) -> str:
     """What Ctrl-C leaves, as found on disk: WARC files closed, or which are still `*.open` and what resume does."""
     left_open = sorted(p.name for p in (Path(out) / "harvest" / "warc").glob("*.open"))
@@ -66,6 +73,8 @@ def run(args) -> int:
         return 2
     for line in describe_changes(changes, args.out):
         print(f"wparchive harvest: {line}", file=sys.stderr)
+    if args.resume and (note := nothing_to_resume(args.out)):
+        print(f"wparchive harvest: {note}", file=sys.stderr)
     try:
         result = harvest(cfg, args.out, resume=args.resume, ignore_robots=args.ignore_robots)
     except KeyboardInterrupt:

@@ -2,7 +2,8 @@
 
 `run` records each finished stage in OUT/pipeline.json with a fingerprint of that stage's input,
 so `--resume` redoes only what is unfinished, whose input changed or whose outputs are gone;
-verify always runs.
+verify always runs. A stage run by hand (no pipeline.json entry) counts as done when its outputs
+say so: a finished harvest, a manifest naming the current WARCs, package files newer than the corpus.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from wparchive.cmd_archive import describe, describe_bag, describe_wacz
-from wparchive.cmd_harvest import describe_changes, resume_command
+from wparchive.cmd_harvest import describe_changes, nothing_to_resume, resume_command
 
 STATE_FILE = "pipeline.json"
 STAGES = ("harvest", "transform", "package", "verify")
@@ -124,6 +125,30 @@ def package_outputs(out: Path, state: PipelineState) -> list[Path]:
             out / "report" / "completeness.json", out / "report" / "index.html"]
 
 
+def corpus_of(out: Path, warcs: list[Path]) -> bool:
+    """Whether corpus/manifest.json was made from exactly these WARC files (names and sizes)."""
+    try:
+        manifest = json.loads((out / "corpus" / "manifest.json").read_text(encoding="utf-8"))
+        sources = {(s["name"], s["bytes"]) for s in manifest.get("sources") or []}
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return bool(warcs) and not manifest.get("unfinished_warcs_ignored") and \
+        sources == {(p.name, p.stat().st_size) for p in warcs}
+
+
+def _older_than(outputs: list[Path], inputs: list[Path]) -> bool:
+    """Whether any output is missing or older than the newest input."""
+    try:
+        oldest = min(p.stat().st_mtime_ns for p in outputs)
+    except (OSError, ValueError):
+        return True
+    return any(p.stat().st_mtime_ns > oldest for p in inputs)
+
+
+def _mtime_iso(path: Path) -> str:
+    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _config_fingerprint(config: str, overrides: list[str]) -> str:
     text = Path(config).read_bytes() if Path(config).exists() else b""
     return hashlib.sha256(text + json.dumps(overrides).encode("utf-8")).hexdigest()
@@ -139,7 +164,7 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
     """
     from archive_out import ArchiveOutError, package, verify
     from archive_out.cdxj import warc_files
-    from harvester import ConfigError, HarvestError, config_for, harvest
+    from harvester import ConfigError, HarvestError, config_for, harvest, harvest_status
     from transform import TransformError, transform
 
     show = display or Display()
@@ -158,9 +183,17 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
 
     config_print = _config_fingerprint(config, overrides)
     began = show.stage(1, "harvest", f"into {out / 'harvest'}")
-    if resume and state.done("harvest", config_print) and not list((out / "harvest" / "warc").glob("*.open")):
+    left_open = list((out / "harvest" / "warc").glob("*.open"))
+    found = harvest_status(out) if resume and "harvest" not in state.stages and not changes else None
+    if resume and state.done("harvest", config_print) and not left_open:
         show.done(began, "already finished")
+    elif found is not None and found.complete:
+        state.mark("harvest", config_print, finished=found.finished, recognised="from its outputs",
+                   warc_files=[p.name for p in warc_files(out / "harvest" / "warc")])
+        show.done(began, f"already complete (finished {found.finished})")
     else:
+        if resume and (note := nothing_to_resume(out)):
+            show.line(f"      {note}")
         try:
             result = harvest(cfg, out, resume=resume and (out / "harvest").exists(), ignore_robots=ignore_robots)
         except HarvestError as exc:
@@ -174,8 +207,12 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
     warcs = warc_files(out / "harvest" / "warc")
     began = show.stage(2, "transform", f"into {out / 'corpus'}")
     warc_print = _fingerprint(warcs)
-    if resume and state.done("transform", warc_print) and (out / "corpus" / "manifest.json").exists():
+    manifest = out / "corpus" / "manifest.json"
+    if resume and state.done("transform", warc_print) and manifest.exists():
         show.done(began, "already finished")
+    elif resume and "transform" not in state.stages and corpus_of(out, warcs):
+        state.mark("transform", warc_print, finished=_mtime_iso(manifest), recognised="from its outputs")
+        show.done(began, f"already complete (corpus/manifest.json names the {len(warcs)} current WARC file(s))")
     else:
         try:
             tr = transform(out, workers=max(1, workers))
@@ -187,15 +224,25 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
         show.done(began, f"{c.get('posts', 0)} posts, {c.get('pages', 0)} pages, {c.get('tumblr_posts', 0)} Tumblr "
                          f"posts, {c.get('media', 0)} media, {c.get('rejects', 0)} rejects")
 
-    corpus_print = _fingerprint(warcs + sorted(p for p in (out / "corpus").iterdir() if p.is_file()))
+    corpus_inputs = warcs + sorted(p for p in (out / "corpus").iterdir() if p.is_file())
+    corpus_print = _fingerprint(corpus_inputs)
     began = show.stage(3, "package + report", f"into {out / 'package'} and {out / 'report'}")
     report_json = out / "report" / "completeness.json"
     gone = [p for p in package_outputs(out, state) if not p.exists()]
     if resume and state.done("package", corpus_print) and gone:
         show.line(f"      {', '.join(str(p.relative_to(out)) for p in gone)} missing: packaging again")
-    if resume and state.done("package", corpus_print) and not gone:
+    packaged_before = (resume and not gone and "package" not in state.stages
+                       and not _older_than(package_outputs(out, state), corpus_inputs))
+    if resume and (state.done("package", corpus_print) or packaged_before) and not gone:
         verdict = json.loads(report_json.read_text(encoding="utf-8"))
-        show.done(began, f"already finished; verdict {verdict['verdict']}")
+        if packaged_before:
+            wacz = next(p.name for p in package_outputs(out, state) if p.suffix == ".wacz")
+            state.mark("package", corpus_print, finished=_mtime_iso(report_json), recognised="from its outputs",
+                       wacz=wacz)
+            show.done(began, f"already complete (every package and report file is newer than the corpus); "
+                             f"verdict {verdict['verdict']}")
+        else:
+            show.done(began, f"already finished; verdict {verdict['verdict']}")
         reasons = verdict["reasons"]
         verdict_word = verdict["verdict"]
     else:

@@ -24,6 +24,9 @@ def run(args) -> int:
     if args.workers < 1:
         print("wparchive transform: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.warc is None and not os.path.exists(args.out):
+        print(f"wparchive transform: {args.out} does not exist", file=sys.stderr)
+        return 2
     try:
         result = transform(args.out, warcs=args.warc, workers=args.workers)
     except TransformError as exc:

@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from pathlib import Path
+
+import pytest
 
 from archive_out import verify
 from archive_out.errors import UnexpectedFile
-from out_synth import WARC_NAME, build_out
+from out_synth import POSTS, WARC_NAME, build_out
+from test_archive_verify import _member_of
 from wparchive.cli import main
 
 
@@ -36,6 +41,58 @@ def test_verify_cli_json_lists_typed_failures(packaged, capsys):
 def test_verify_cli_exits_2_for_a_path_that_is_no_archive(tmp_path, capsys):
     assert main(["verify", str(tmp_path)]) == 2
     assert "not an output folder" in capsys.readouterr().err
+
+
+def test_verify_and_transform_cli_say_a_path_does_not_exist(tmp_path, capsys):
+    gone = tmp_path / "nonexistent"
+    assert main(["verify", str(gone)]) == 2
+    assert capsys.readouterr().err.strip() == f"wparchive: {gone} does not exist"
+    assert main(["transform", str(gone)]) == 2
+    assert capsys.readouterr().err.strip() == f"wparchive transform: {gone} does not exist"
+    assert not gone.exists()
+
+
+def test_verify_cli_summary_says_which_parts_failed(packaged, capsys):
+    offset, length, _ = _member_of(packaged.warc, POSTS[1][0])
+    data = bytearray(packaged.warc.read_bytes())
+    data[offset + length // 2] ^= 0x10
+    packaged.warc.write_bytes(bytes(data))
+
+    assert main(["verify", "--no-progress", str(packaged.root)]) == 1
+
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:7]}
+    assert lines["harvest"].split()[1:7] == ["FAILED:", "1", "of", "25", "records", "damaged,"]
+    assert lines["corpus"].split()[1:6] == ["FAILED:", "1", "of", "9", "records"]
+    assert lines["bag"].split()[1] == "FAILED:"
+    assert all(lines[name].split()[1] == "checked" for name in ("index", "wacz", "report"))
+    parts = {p.name: p.state for p in verify(packaged.root).parts}
+    assert parts == {"harvest": "failed", "corpus": "failed", "index": "checked", "wacz": "checked",
+                     "bag": "failed", "report": "checked"}
+
+
+def test_report_help_describes_out(capsys):
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    out = capsys.readouterr().out
+    assert re.search(r"^ +OUT +\S", out, re.M), out
+
+
+def test_readme_command_table_lists_every_subcommand_with_its_arguments(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    commands = re.findall(r"^ {4}(\w+)", capsys.readouterr().out, re.M)
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n\n", 2)[1]
+    rows = re.findall(r"^\| `wparchive (\w+)([^`]*)` \|", table, re.M)
+    assert sorted({name for name, _ in rows}) == sorted(commands)
+    for name, usage in rows:
+        words = usage.split()
+        subcommand = words[:1] if words and re.fullmatch(r"[a-z]+", words[0]) else []
+        with pytest.raises(SystemExit):
+            main([name, *subcommand, "--help"])
+        help_text = capsys.readouterr().out
+        for option in re.findall(r"--[\w-]+", usage):
+            assert option in help_text, (name, option)
 
 
 def test_package_cli_explains_a_missing_stage(tmp_path, capsys):

@@ -2,12 +2,16 @@
 --copy) and the WACZ's; verify must blame the damaged one and say when two names are one file."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import subprocess
 
 from archive_out import ChecksumMismatch, package, verify
+from archive_helpers import require_program
 from out_synth import POSTS, WARC_NAME, build_out
 from test_archive_verify import _member_of
+from wparchive.cli import main
 
 WACZ_MEMBER = f"archive/{WARC_NAME}"
 
@@ -95,3 +99,45 @@ def test_bag_info_names_wparchive_beside_a_bare_version(tmp_path):
 
     info = (synth.root / "package" / "bag" / "bag-info.txt").read_text(encoding="utf-8")
     assert "Harvest-Tool: wparchive 0.1.0\n" in info
+
+
+def _tree_sums(root) -> dict:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_remedy_for_a_damaged_warc_restores_it_from_the_wacz_and_verify_then_passes(packaged, capsys):
+    require_program("unzip")
+    inode = os.stat(packaged.warc).st_ino
+    _flip_inside(packaged.warc, POSTS[1][0])
+    before = _tree_sums(packaged.root)
+
+    assert main(["verify", "--no-progress", str(packaged.root)]) == 1
+
+    assert _tree_sums(packaged.root) == before, "verify must write nothing"
+    out = capsys.readouterr().out
+    remedies = [line.strip().removeprefix("remedy: ") for line in out.splitlines() if line.strip().startswith("remedy:")]
+    assert remedies and remedies[0].startswith("the WACZ holds an intact copy: restore with `unzip -p ")
+    assert "repairs the bag's hard link too" in remedies[0]
+    assert any("same file" in r for r in remedies[1:]), remedies
+    command = remedies[0].split("`")[1]
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, env=dict(os.environ, LC_ALL="C.UTF-8"))
+    assert done.returncode == 0, done.stderr
+
+    result = verify(packaged.root)
+    assert result.ok, [str(f) for f in result.failures]
+    assert os.stat(packaged.warc).st_ino == inode
+
+
+def test_remedy_for_a_damaged_bag_copy_restores_it_from_the_wacz(synth_out):
+    require_program("unzip")
+    package(synth_out.root, copy=True)
+    in_bag = synth_out.root / "package" / "bag" / "data" / "harvest" / "warc" / WARC_NAME
+    _flip_inside(in_bag, POSTS[1][0])
+
+    failed = verify(synth_out.root)
+
+    named = [f for f in failed.failures if f.file == f"package/bag/data/harvest/warc/{WARC_NAME}"]
+    assert len(named) == 1 and named[0].remedy.startswith("the WACZ holds an intact copy: restore with `unzip -p ")
+    done = subprocess.run(named[0].remedy.split("`")[1], shell=True, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert verify(synth_out.root).ok

@@ -62,6 +62,7 @@ def test_flipped_byte_in_a_warc_record_is_named_with_expected_and_found_digest(p
     affected = _failures(result, ProvenanceMismatch)
     assert [(f.file, f.record.split(" ")[0]) for f in affected] == [
         ("corpus/media.jsonl", "media:" + hashlib.sha256(IMAGE.encode()).hexdigest())]
+    assert f"url {IMAGE}" in affected[0].record and f"WARC-Target-URI {IMAGE}" in affected[0].detail
 
 
 def test_flipped_byte_in_compressed_warc_bytes_is_caught(packaged):
@@ -202,15 +203,17 @@ def test_deleted_warc_is_named_as_missing(packaged):
     assert any(isinstance(f, ProvenanceMismatch) and "no such WARC" in f.found for f in result.failures)
 
 
-def test_changed_bag_file_is_named_with_both_manifests(packaged):
+def test_changed_bag_file_is_reported_once_naming_both_manifests(packaged):
     target = packaged.root / "package" / "bag" / "data" / "harvest" / "summary.json"
     target.write_text(target.read_text(encoding="utf-8").replace("obey", "ignore"), encoding="utf-8")
 
     result = verify(packaged.root)
 
     bad = _failures(result, ChecksumMismatch)
-    assert {(f.file, f.expected.split(":")[0]) for f in bad} == {
-        ("package/bag/data/harvest/summary.json", "sha256"), ("package/bag/data/harvest/summary.json", "sha512")}
+    assert [f.file for f in bad] == ["package/bag/data/harvest/summary.json"]
+    assert "manifest-sha256.txt and manifest-sha512.txt" in bad[0].detail
+    assert [x.split(":")[0] for x in bad[0].expected.split(", ")] == ["sha256", "sha512"]
+    assert [x.split(":")[0] for x in bad[0].found.split(", ")] == ["sha256", "sha512"]
 
 
 def test_bag_verified_on_its_own_names_the_changed_file(packaged):
@@ -220,7 +223,36 @@ def test_bag_verified_on_its_own_names_the_changed_file(packaged):
     result = verify(packaged.root / "package" / "bag")
 
     assert result.kind == "bag" and not result.ok
-    assert any(isinstance(f, ChecksumMismatch) and f.file == "bag/data/corpus/pages.jsonl" for f in result.failures)
+    assert any(isinstance(f, ChecksumMismatch) and f.file == "data/corpus/pages.jsonl" for f in result.failures)
+
+
+def test_bag_verified_on_its_own_names_every_file_relative_to_the_bag(packaged):
+    offset, length, _ = _member_of(packaged.warc, POSTS[1][0])
+    data = bytearray(packaged.warc.read_bytes())
+    data[offset + length // 2] ^= 0x10
+    packaged.warc.write_bytes(bytes(data))
+
+    result = verify(packaged.root / "package" / "bag")
+
+    files = {f.file for f in result.failures}
+    assert f"data/harvest/warc/{WARC_NAME}" in files and "data/corpus/posts.jsonl" in files
+    assert all(f.startswith("data/") for f in files), files
+    bagged = [f for f in result.failures if "manifest-sha512.txt" in (f.detail or "")]
+    assert [f.file for f in bagged] == [f"data/harvest/warc/{WARC_NAME}"]
+
+
+def test_record_lost_to_a_damaged_warc_is_named_by_its_url_and_warc_target_uri(packaged):
+    offset, length, rid = _member_of(packaged.warc, IMAGE)
+    data = bytearray(packaged.warc.read_bytes())
+    data[offset + length // 2] ^= 0x10
+    packaged.warc.write_bytes(bytes(data))
+
+    result = verify(packaged.root)
+
+    lost = [f for f in _failures(result, ProvenanceMismatch) if f.file == "corpus/media.jsonl"]
+    assert len(lost) == 1
+    assert lost[0].record.startswith("media:") and f"url {IMAGE}" in lost[0].record
+    assert f"WARC-Target-URI {IMAGE}" in lost[0].detail and f"WARC-Record-ID {rid}" in lost[0].detail
 
 
 def _corrupt_member(wacz_path, member_name):
@@ -249,6 +281,11 @@ def test_corrupted_wacz_member_is_named(packaged, member):
 def test_verify_refuses_a_path_that_is_no_archive(tmp_path):
     with pytest.raises(ArchiveOutError, match="not an output folder"):
         verify(tmp_path)
+
+
+def test_verify_says_a_path_does_not_exist(tmp_path):
+    with pytest.raises(ArchiveOutError, match="does not exist"):
+        verify(tmp_path / "nonexistent")
 
 
 def test_capture_offset_into_the_middle_of_a_member_is_summarised_without_raw_bytes(packaged):

@@ -471,3 +471,19 @@ def test_resume_keeps_stored_settings_an_empty_proxy_does_not_erase_and_changes_
                        "politeness.delay: 0.5 (stored) -> 0.0"]
     fresh, none = config_for(tmp_path / "new", TOML, [], resume=True)
     assert none is None and fresh.network.proxy == ""
+
+
+def test_progress_rate_after_resume_counts_only_the_pages_of_this_run():
+    import time as _time
+
+    from harvester.progress import Progress, rate
+
+    assert rate(3615 + 10, 3615, 2.0) == 5.0
+    assert rate(10, 0, 2.0) == 5.0
+    assert rate(3615, 3615, 0.0) == 0.0
+    progress = Progress(mode="quiet")
+    progress.start(responses_before=3615)
+    progress.t0 = _time.monotonic() - 2.0
+    progress.snap = {"responses": 3625}
+    line = progress._line()
+    assert line.startswith("pages 3625 ") and " 5.0/s " in line

@@ -72,3 +72,64 @@ def test_timestamps_of_different_instants_or_a_day_far_off_are_disagreements():
     far_day = TumblrFragment("b", "3", "permalink", {"published": "2013-04-12"})
     assert merge_fragments("b", "3", [(api, CAP), (same_instant, CAP)]).disagreements == {}
     assert "published" in merge_fragments("b", "3", [(api, CAP), (far_day, CAP)]).disagreements
+
+
+def test_a_reblog_source_named_without_its_slug_by_the_api_keeps_the_url_the_page_links():
+    src = {"blog": "a", "post_id": "5"}
+    api = TumblrFragment("b", "4", "api_xml", {"reblogged_from": dict(src, url="http://a.tumblr.com/post/5")})
+    page = TumblrFragment("b", "4", "permalink", {"reblogged_from": dict(src, url="http://a.tumblr.com/post/5/vy")})
+    other = TumblrFragment("b", "4", "permalink", {"reblogged_from": {"blog": "c", "post_id": "6",
+                                                                     "url": "http://a.tumblr.com/post/5/x"}})
+    post = merge_fragments("b", "4", [(api, CAP), (page, CAP)])
+    assert post.reblogged_from == dict(src, url="http://a.tumblr.com/post/5/vy")
+    assert post.field_sources["reblogged_from"] == "api_xml" and post.field_sources["reblogged_from.url"] == "permalink"
+    assert post.disagreements == {}
+    assert merge_fragments("b", "4", [(api, CAP), (other, CAP)]).reblogged_from["url"] == "http://a.tumblr.com/post/5"
+
+
+API_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<tumblr version="1.0"><tumblelog name="b" title="B"/><posts start="0" total="2">
+<post id="1" url="http://b.tumblr.com/post/1" type="photo" unix-timestamp="1365489956" width="1280" height="853">
+<photo-caption>Bibliotek</photo-caption>
+<photo-url max-width="1280">http://33.media.tumblr.com/aa/tumblr_x1o1_1280.jpg</photo-url>
+<photo-url max-width="500">http://33.media.tumblr.com/aa/tumblr_x1o1_500.jpg</photo-url></post>
+<post id="2" url="http://b.tumblr.com/post/2" type="photo" unix-timestamp="1365489957" width="1280" height="960">
+<photo-caption>Två</photo-caption>
+<photo-url max-width="1280">http://33.media.tumblr.com/bb/tumblr_x2o1_1280.jpg</photo-url>
+<photoset><photo offset="o1" caption="" width="1280" height="960">
+<photo-url max-width="1280">http://33.media.tumblr.com/bb/tumblr_x2o1_1280.jpg</photo-url></photo>
+<photo offset="o2" caption="Trappan" width="800" height="1200">
+<photo-url max-width="1280">http://33.media.tumblr.com/cc/tumblr_x2o2_1280.jpg</photo-url></photo></photoset></post>
+</posts></tumblr>""".encode()
+
+
+def _photos(frag):
+    return [(p["caption"], p["width"], p["height"]) for p in frag.fields["photos"]]
+
+
+def test_photo_dimensions_and_own_captions_come_from_the_api_and_a_page_gives_none():
+    from lxml import html
+
+    from transform.platforms.tumblr.extract import extract_api_json, extract_api_xml, extract_html
+
+    single, photoset = extract_api_xml(API_XML, "http://b.tumblr.com/api/read", CAP).tumblr
+    assert _photos(single) == [(None, 1280, 853)] and single.fields["caption"] == "<div>Bibliotek</div>"
+    assert _photos(photoset) == [(None, 1280, 960), ("Trappan", 800, 1200)]
+    doc = {"tumblelog": {"name": "b"}, "posts": [
+        {"id": "2", "type": "photo", "width": 1280, "height": 960, "photo-url-1280": "http://33.media.tumblr.com/bb/tumblr_x2o1_1280.jpg",
+         "photos": [{"offset": "o1", "caption": "", "width": 1280, "height": 960,
+                     "photo-url-1280": "http://33.media.tumblr.com/bb/tumblr_x2o1_1280.jpg"},
+                    {"offset": "o2", "caption": "Trappan", "width": "800", "height": "1200",
+                     "photo-url-1280": "http://33.media.tumblr.com/cc/tumblr_x2o2_1280.jpg"}]},
+        {"id": "3", "type": "photo", "photo-url-500": "http://33.media.tumblr.com/dd/tumblr_x3o1_500.jpg"}]}
+    two, bare = extract_api_json("var tumblr_api_read = " + json.dumps(doc) + ";", "http://b.tumblr.com/api/read/json",
+                                 CAP).tumblr
+    assert _photos(two) == [(None, 1280, 960), ("Trappan", 800, 1200)] and _photos(bare) == [(None, None, None)]
+    page = html.fromstring('<html><body><div class="post photo" id="post-1"><a href="http://33.media.tumblr.com/aa/'
+                           'tumblr_x1o1_1280.jpg"><img src="http://33.media.tumblr.com/aa/tumblr_x1o1_500.jpg" '
+                           'width="500" height="333"></a></div></body></html>')
+    (frag,) = extract_html(page, "http://b.tumblr.com/post/1", CAP).tumblr
+    assert _photos(frag) == [(None, None, None)]
+    post = merge_fragments("b", "1", [(frag, CAP), (single, CAP)])
+    assert [(p.best, p.width, p.height) for p in post.photos] == [
+        ("http://33.media.tumblr.com/aa/tumblr_x1o1_1280.jpg", 1280, 853)]

@@ -175,6 +175,7 @@ def test_post_ids_are_strings_and_authors_exist_for_every_kind_so_one_query_span
 SCHEMA_PINS = {
     "2.0.0": "ae210f3c50dd19e2294c037c81a6f8045dafc06d419d2f2b903ef94b6bdfb2d4",
     "2.1.0": "aa11a26f61a683945b70034520334f2d0cb4ac5618eee0ee88dcac9ad54d8350",
+    "2.2.0": "aa930c3e0c07b25283b684957103655f43b20e2753cfbd971637f56a19f01d32",
 }
 
 

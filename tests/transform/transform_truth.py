@@ -81,7 +81,25 @@ def compare_wordpress(corpus: Path, truth: dict, *, require_all: bool = True) ->
     return out
 
 
+def _text(html: str | None) -> str | None:
+    """The words of an HTML fragment (or plain text), one paragraph per <p>, whitespace collapsed:
+    what a reader sees, whatever wrapper the cleaned HTML has."""
+    if not html or not html.strip():
+        return None
+    from lxml import html as lxml_html
+
+    frag = lxml_html.fragment_fromstring(html, create_parent="div")
+    paragraphs = [" ".join(p.text_content().split()) for p in frag.iter("p")] or [" ".join(frag.text_content().split())]
+    return "\n\n".join(p for p in paragraphs if p) or None
+
+
+def _reblog(value: dict | None) -> tuple | None:
+    return None if not value else (value["blog"], str(value["post_id"]), value["url"])
+
+
 def compare_tumblr(corpus: Path, truth: dict, *, require_all: bool = True) -> list[str]:
+    """Every field of every Tumblr post against the truth (the reference): texts as a reader sees
+    them, each photo's caption, sizes, best URL and dimensions, and the reblog source."""
     out: list[str] = []
     records = load(corpus, "tumblr_posts.jsonl")
     ids = [r["id"] for r in records]
@@ -98,16 +116,21 @@ def compare_tumblr(corpus: Path, truth: dict, *, require_all: bool = True) -> li
                 if require_all:
                     out.append(f"{rid}: missing ({t['url']})")
                 continue
+            _diff(rid, "blog", blog, rec["blog"], out)
+            _diff(rid, "post_id", str(t["id"]), rec["post_id"], out)
             for field in ("url", "slug", "type", "published", "unix_timestamp", "tags", "note_count", "title",
                           "quote", "source", "link_url", "link_text"):
                 _diff(rid, field, t[field], rec[field], out)
-            _diff(rid, "photos (best)", [p["best"] for p in t["photos"]], [p["best"] for p in rec["photos"]], out)
-            _diff(rid, "photo sizes", [{str(k): v for k, v in p["sizes"].items()} for p in t["photos"]],
-                  [p["sizes"] for p in rec["photos"]], out)
-            want_reblog = t["reblogged_from"]
-            got_reblog = rec["reblogged_from"]
-            _diff(rid, "reblogged_from", (want_reblog or {}).get("blog") and (want_reblog["blog"], str(want_reblog["post_id"])),
-                  (got_reblog or {}).get("blog") and (got_reblog["blog"], str(got_reblog["post_id"])), out)
+            _diff(rid, "caption (text)", _text(t["caption"]), _text(rec["caption"]), out)
+            _diff(rid, "body (text)", _text(t["body"]), _text(rec["body_html"]), out)
+            _diff(rid, "photo count", len(t["photos"]), len(rec["photos"]), out)
+            for n, (want, got) in enumerate(zip(t["photos"], rec["photos"]), start=1):
+                where = f"{rid} photo {n}"
+                _diff(where, "caption", want["caption"], got["caption"], out)
+                _diff(where, "best", want["best"], got["best"], out)
+                _diff(where, "dimensions", (want["width"], want["height"]), (got.get("width"), got.get("height")), out)
+                _diff(where, "sizes", {str(k): v for k, v in want["sizes"].items()}, got["sizes"], out)
+            _diff(rid, "reblogged_from", _reblog(t["reblogged_from"]), _reblog(rec["reblogged_from"]), out)
     extra = set(by_id) - expected
     if extra:
         out.append(f"tumblr posts not in the ground truth: {sorted(extra)}")

@@ -53,11 +53,19 @@ def _size_label(key: str, url: str) -> str:
     return m.group(1) + (m.group(2) or "") if m else key
 
 
-def _photo(sizes: dict[str, str], caption: str | None) -> dict:
+def _pixels(value) -> int | None:
+    """A dimension as the API states it (`"1280"` in XML, 1280 in JSON); None when absent or not a number."""
+    text = str(value).strip() if value is not None and value is not False else ""
+    return int(text) if text.isdigit() and int(text) > 0 else None
+
+
+def _photo(sizes: dict[str, str], caption: str | None, width=None, height=None) -> dict:
+    """One photo; `width`/`height` are the original's, as the API v1 gives them (a page shows only a
+    scaled size, so its photos have none)."""
     sizes = {_size_label(k, v): v for k, v in sizes.items() if v}
     best = max(sizes.items(), key=lambda kv: int(re.sub(r"\D", "", kv[0]) or 0))[1] if sizes else None
     return {"caption": caption, "sizes": dict(sorted(sizes.items(), key=lambda kv: -int(re.sub(r"\D", "", kv[0]) or 0))),
-            "best": best}
+            "best": best, "width": _pixels(width), "height": _pixels(height)}
 
 
 def _clean_html(value: str | None, base: str) -> str | None:
@@ -144,10 +152,10 @@ def extract_api_xml(body: bytes, url: str, capture: Capture) -> Extracted:
         if photoset is not None:
             for ph in photoset.findall("photo"):
                 sizes = {e.get("max-width"): (e.text or "").strip() for e in ph.findall("photo-url")}
-                photos.append(_photo(sizes, ph.get("caption") or None))
+                photos.append(_photo(sizes, ph.get("caption") or None, ph.get("width"), ph.get("height")))
         elif post.find("photo-url") is not None:
             sizes = {e.get("max-width"): (e.text or "").strip() for e in post.findall("photo-url")}
-            photos.append(_photo(sizes, None))
+            photos.append(_photo(sizes, None, post.get("width"), post.get("height")))
         tags = [t.text.strip() for t in post.findall("tag") if t.text and t.text.strip()]
         fields = _post_fields(get, tags, photos, url)
         if fields.get("url"):
@@ -192,11 +200,11 @@ def extract_api_json(text: str, url: str, capture: Capture) -> Extracted:
         photos = []
         for ph in post.get("photos") or []:
             sizes = {k[len("photo-url-"):]: v for k, v in ph.items() if k.startswith("photo-url-")}
-            photos.append(_photo(sizes, ph.get("caption") or None))
+            photos.append(_photo(sizes, ph.get("caption") or None, ph.get("width"), ph.get("height")))
         if not photos:
             sizes = {k[len("photo-url-"):]: v for k, v in post.items() if k.startswith("photo-url-")}
             if sizes:
-                photos.append(_photo(sizes, None))
+                photos.append(_photo(sizes, None, post.get("width"), post.get("height")))
         tags = [str(t).strip() for t in post.get("tags") or [] if str(t).strip()]
 
         def get(name: str, post=post):

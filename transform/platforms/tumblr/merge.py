@@ -73,6 +73,12 @@ def merge_fragments(blog: str, post_id: str, parts: Iterable[tuple[TumblrFragmen
             differ = len({repr(_comparable(name, v)) for _, v in seen}) > 1
         if differ:
             disagreements[name] = {s: v for s, v in seen}
+    if "reblogged_from" in chosen:
+        fuller = _fuller_reblog_url(chosen["reblogged_from"], [(s, by_source[s][0].fields.get("reblogged_from"))
+                                                               for s in order])
+        if fuller:
+            field_sources["reblogged_from.url"], url = fuller
+            chosen["reblogged_from"] = dict(chosen["reblogged_from"], url=url)
     if len(chosen.get("published") or "") == 10:
         full = [(src, v) for src, v in (
             (s, by_source[s][0].fields.get("published")) for s in order) if v and len(v) > 10]
@@ -88,7 +94,8 @@ def merge_fragments(blog: str, post_id: str, parts: Iterable[tuple[TumblrFragmen
     capture = by_source[capture_source][1]
     if "api_xml" not in by_source and "api_json" not in by_source:
         warnings.append("not in any captured API v1 response; fields from " + ", ".join(order))
-    photos = [Photo(caption=p.get("caption"), sizes=p.get("sizes") or {}, best=p.get("best") or "")
+    photos = [Photo(caption=p.get("caption"), sizes=p.get("sizes") or {}, best=p.get("best") or "",
+                    width=p.get("width"), height=p.get("height"))
               for p in chosen.get("photos", [])]
     text_parts = [chosen.get("title"), _text(chosen.get("body_html")), _text(chosen.get("caption")),
                   chosen.get("quote"), chosen.get("source"), chosen.get("link_text")]
@@ -122,6 +129,19 @@ def merge_fragments(blog: str, post_id: str, parts: Iterable[tuple[TumblrFragmen
         capture=capture,
         warnings=warnings,
     )
+
+
+def _fuller_reblog_url(chosen: dict, seen: list[tuple[str, Any]]) -> tuple[str, str] | None:
+    """(source, URL) of the same reblogged post named with its slug, when the chosen view names it
+    without: API v1 gives `reblogged-from-url` as /post/ID, the page links /post/ID/slug."""
+    url = (chosen.get("url") or "").rstrip("/")
+    if not url:
+        return None
+    for source, value in seen:
+        if (isinstance(value, dict) and (value.get("blog"), value.get("post_id")) == (chosen.get("blog"), chosen.get("post_id"))
+                and (value.get("url") or "").startswith(url + "/") and len(value["url"].rstrip("/")) > len(url)):
+            return source, value["url"]
+    return None
 
 
 def _text(value: str | None) -> str | None:
