@@ -41,6 +41,20 @@ from harvester.warc import PAYLOAD_DIGEST_POLICY, RotatingWarcWriter, recover_op
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five consecutive redirects
 
 
+# Seeds that ask whether an optional file exists; a 404/410 there is a fact about the site.
+PROBE_SEEDS = ("seed:sitemap", "seed:feed", "seed:tumblr-rss", "seed:tumblr-archive")
+
+
+def expected_absence(url: str, status: int, discovered_by: str | None) -> bool:
+    """A 4xx the archive expects: robots.txt unavailable (RFC 9309 2.3.1.3: all allowed) or a probe
+    for an absent sitemap or feed. Counted apart from `errors`, as the completeness report classes them."""
+    if not 400 <= status < 500:
+        return False
+    if discovered_by == "robots" or urlsplit(url).path == "/robots.txt":
+        return True
+    return discovered_by in PROBE_SEEDS and status in (404, 410)
+
+
 class _Interrupted(Exception):
     """The harvest is stopping during a retry wait: the URL stays queued for --resume."""
 
@@ -591,7 +605,8 @@ class Harvester:
             self.state.bump(db, "bytes", ex.record_length)
             self.state.bump(db, f"outcome:{outcome}")
             if ex.status >= 400:
-                self.state.bump(db, "errors")
+                expected = expected_absence(url, ex.status, entry.discovered_by)
+                self.state.bump(db, "expected_absences" if expected else "errors")
             if analysis.last_page:
                 learnt: list[Learnt] = []
                 self.traps.set_last_page(*analysis.last_page, learnt=learnt)

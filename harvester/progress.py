@@ -23,6 +23,12 @@ def chain_words(chain: dict[str, Any]) -> str:
     return f"chain of {chain.get('length', 0)} posts from {chain['start']} ({breaks} break{'s' if breaks != 1 else ''})"
 
 
+def expected_words(counters: dict[str, int]) -> str:
+    """The 4xx answers that are no error (robots.txt unavailable, absent sitemaps/feeds), if any."""
+    n = counters.get("expected_absences", 0)
+    return f", {n} expected absence{'s' if n != 1 else ''} (robots.txt, sitemaps, feeds)" if n else ""
+
+
 def rate(responses: int, responses_before: int, elapsed: float) -> float:
     """Pages per second of this run: what a resume started from does not count against its elapsed time."""
     return max(0, responses - responses_before) / max(0.001, elapsed)
@@ -97,7 +103,8 @@ class Progress:
                   f"{len(summary['warc_files'])} WARC file(s)", file=self.stream, flush=True)
             return
         print(f"wparchive harvest: done: {c.get('responses', 0)} responses, {c.get('requests', 0)} requests, "
-              f"{_human(c.get('bytes', 0))}, {c.get('errors', 0)} errors, {c.get('retries', 0)} retries; "
+              f"{_human(c.get('bytes', 0))}, {c.get('errors', 0)} errors{expected_words(c)}, "
+              f"{c.get('retries', 0)} retries; "
               f"{chain_words(chain)}; skipped {sum(summary['skips'].values())}; "
               f"{len(summary['warc_files'])} WARC file(s)", file=self.stream, flush=True)
         listings = summary.get("listings") or []

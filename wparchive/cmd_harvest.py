@@ -1,4 +1,5 @@
-"""CLI for `wparchive harvest CONFIG.toml [--out DIR] [--resume] [--set k=v ...] [--proxy URL] [--ignore-robots]`."""
+"""CLI for `wparchive harvest CONFIG.toml [--out DIR] [--resume] [--set k=v ...] [--proxy URL] [--ignore-robots]`
+and `wparchive harvest --example-config` (prints the shipped example)."""
 from __future__ import annotations
 
 import shlex
@@ -13,7 +14,11 @@ def register(sub) -> None:
         description="Crawl the site and blogs named in CONFIG.toml into OUT/harvest (WARC files, crawl "
         "state, crawl.log.jsonl, summary.json). Interrupt at any time; --resume continues.",
     )
-    p.add_argument("config", help="harvest configuration (TOML); see examples/besok.toml")
+    p.add_argument("config", nargs="?", help="harvest configuration (TOML); start from the documented example "
+                   "that --example-config prints (examples/besok.toml in the source)")
+    p.add_argument("--example-config", action="store_true",
+                   help="print the documented configuration for projektbesok.se and its blogs, and exit "
+                   "(wparchive harvest --example-config > besok.toml)")
     p.add_argument("--out", default="out", help="output folder (default: ./out)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted harvest in --out")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
@@ -21,7 +26,14 @@ def register(sub) -> None:
     p.add_argument("--proxy", help="HTTP proxy URL (default: network.proxy, else the http_proxy variable)")
     p.add_argument("--ignore-robots", action="store_true",
                    help="do not obey robots.txt (recorded in every warcinfo record)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, usage_error=p.error)
+
+
+def example_config() -> str:
+    """The documented example configuration shipped in the package (a copy of examples/besok.toml)."""
+    from importlib.resources import files
+
+    return (files("wparchive") / "besok.toml").read_text(encoding="utf-8")
 
 
 def resume_command(command: str, config: str, out: str, ignore_robots: bool = False) -> str:
@@ -63,6 +75,11 @@ def interrupted_message(out: str, resume: str) -> str:
 def run(args) -> int:
     from harvester import ConfigError, HarvestError, NothingCaptured, config_for, harvest
 
+    if args.example_config:
+        sys.stdout.write(example_config())
+        return 0
+    if args.config is None:
+        args.usage_error("the following arguments are required: config (or --example-config)")
     overrides = list(args.overrides)
     if args.proxy:
         overrides.append(f"network.proxy={args.proxy}")

@@ -28,7 +28,8 @@ def register(sub) -> None:
                        description="Harvest the sites in CONFIG, build the corpus, the packages and the completeness "
                        "report, then verify everything. Interrupt at any time; --resume continues at the stage that "
                        "did not finish. Exit 0 only if the report says COMPLETE and verify finds nothing wrong.")
-    r.add_argument("config", metavar="CONFIG", help="harvest configuration (TOML); see examples/besok.toml")
+    r.add_argument("config", metavar="CONFIG", help="harvest configuration (TOML); "
+                   "`wparchive harvest --example-config` prints the documented example")
     r.add_argument("--out", default="out", help="output folder (default: ./out)")
     r.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     r.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",

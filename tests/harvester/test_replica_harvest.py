@@ -203,6 +203,26 @@ def test_crawl_log_and_summary_follow_the_contract(harvested, summary):
     assert (harvested / "harvest" / "config.toml").read_text().count("[politeness]") == 1
 
 
+def test_robots_txt_unavailable_and_absent_sitemaps_are_counted_apart_from_errors(harvested, summary):
+    import io
+
+    from archive_out.report.completeness import classify_error
+    from harvester.progress import Progress
+
+    lines = [json.loads(l) for l in (harvested / "harvest" / "crawl.log.jsonl").read_text().splitlines()]
+    failed = [l for l in lines if l["outcome"] == "http_error"]
+    classes = Counter(classify_error(l) for l in failed)
+    assert classes["robots_unavailable"] and classes["absent_probe"], "media hosts answer 403, no sitemap exists"
+    expected = classes["robots_unavailable"] + classes["absent_probe"]
+    counters = summary["counters"]
+    assert counters["expected_absences"] == expected
+    assert counters.get("errors", 0) == classes["error"] + classes["absent_listing"] == 0
+    assert counters["outcome:http_error"] == len(failed), "the crawl log keeps every 4xx for the report"
+    stream = io.StringIO()
+    Progress(mode="plain", stream=stream).final(summary)
+    assert f", 0 errors, {expected} expected absences (robots.txt, sitemaps, feeds), " in stream.getvalue()
+
+
 def test_repeated_payloads_become_revisits_that_point_at_their_original(harvested):
     responses, revisits = {}, []
     for _, rec in records(harvested):

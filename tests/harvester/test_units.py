@@ -115,6 +115,21 @@ def test_example_config_uses_auto_chain_start():
     assert cfg.wordpress.chain_start == "auto" and len(cfg.tumblr.blogs) == 3
 
 
+def test_the_installed_package_ships_the_example_config_and_harvest_prints_it(capsys):
+    from importlib.resources import as_file, files
+
+    from wparchive.cli import main
+
+    shipped = files("wparchive") / "besok.toml"
+    assert shipped.read_bytes() == (ROOT / "examples" / "besok.toml").read_bytes(), \
+        "wparchive/besok.toml is the packaged copy of examples/besok.toml; copy it again"
+    with as_file(shipped) as path:
+        cfg = load_config(path)
+    assert cfg.wordpress.site == "http://projektbesok.se/" and len(cfg.tumblr.blogs) == 3
+    assert main(["harvest", "--example-config"]) == 0
+    assert capsys.readouterr().out == shipped.read_text(encoding="utf-8")
+
+
 # traps -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("url, rule", [
     ("http://s.se/?m=201205", "calendar"),
