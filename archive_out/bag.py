@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import bagit
 
 from archive_out.errors import PackageError
+from archive_out.layout import nfc
 
 CHECKSUMS = ("sha256", "sha512")
 
@@ -39,10 +39,6 @@ class BagEntry:
     source: Path
     target: str
     link: bool
-
-
-def nfc(name: str) -> str:
-    return unicodedata.normalize("NFC", name)
 
 
 def _place(entry: BagEntry, root: Path) -> bool:

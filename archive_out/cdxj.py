@@ -17,19 +17,19 @@ byte for byte there; replay from the WACZ or the bag, or index that folder again
 from __future__ import annotations
 
 import os
-import unicodedata
 from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
 
 from archive_out.errors import PackageError
+from archive_out.layout import nfc
 
 
 class _Indexer(CDXJIndexer):
     """cdxj-indexer with NFC file names in the `filename` field."""
 
     def _resolve_rel_path(self, filename):
-        return unicodedata.normalize("NFC", super()._resolve_rel_path(filename))
+        return nfc(super()._resolve_rel_path(filename))
 
 
 def warc_files(warc_dir: Path) -> list[Path]:

@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from archive_out.errors import ArchiveOutError, MissingInputError
+
+
+def nfc(name: str) -> str:
+    """A file name in the composed form (å as one code point): what the bag, the WACZ and the index store."""
+    return unicodedata.normalize("NFC", name)
 
 CORPUS_FILES = ("posts.jsonl", "pages.jsonl", "tumblr_posts.jsonl", "media.jsonl", "listings.jsonl", "rejects.jsonl")
 

@@ -34,7 +34,7 @@ from archive_out.errors import (
     ArchiveOutError, ChecksumMismatch, Failure, FileMissing, InvalidPackage, ProvenanceMismatch,
     RecordMismatch, SchemaViolation, UnexpectedFile, VerificationError,
 )
-from archive_out.layout import Layout
+from archive_out.layout import Layout, nfc
 from archive_out.warcs import read_capture, scan_warc, summarise_error
 
 CHUNK = 1 << 20
@@ -180,8 +180,8 @@ def _verify_warcs(layout: Layout, prefix: str, result: VerifyResult, cache: _Has
                   algorithms: tuple[str, ...], progress: Progress | None, expected: dict[str, str | None]) -> dict:
     """Scan every WARC; returns {file name: WarcScan} so corpus checks can name what damage affects."""
     scans = {}
-    present = {_nfc(p.name): p for p in warc_files(layout.warc_dir)}
-    expected = {_nfc(k): v for k, v in expected.items()}
+    present = {nfc(p.name): p for p in warc_files(layout.warc_dir)}
+    expected = {nfc(k): v for k, v in expected.items()}
     if layout.warc_dir.is_dir():
         for path in sorted(layout.warc_dir.glob("*.open")):
             result.failures.append(UnexpectedFile(
@@ -231,13 +231,9 @@ def _n(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
-def _nfc(name: str) -> str:
-    return unicodedata.normalize("NFC", name)
-
-
 def _find_warc(warc_dir: Path, name: str) -> Path | None:
     """The WARC a record names, also when one side of the copy normalised the name (NFC/NFD)."""
-    for form in (name, _nfc(name), unicodedata.normalize("NFD", name)):
+    for form in (name, nfc(name), unicodedata.normalize("NFD", name)):
         path = warc_dir / form
         if path.exists():
             return path
@@ -660,11 +656,11 @@ def _verify_bag(bag_dir: Path, label: str, result: VerifyResult, cache: _HashCac
         if linked:
             detail += (f"; this is one file, hard-linked into the bag from harvest/warc/{linked} (same "
                        "inode), so the damage shows in both places and the bag holds no second copy")
-            if _nfc(linked) in intact_elsewhere:
-                detail += f"; the copy in {intact_elsewhere[_nfc(linked)]} is intact"
+            if nfc(linked) in intact_elsewhere:
+                detail += f"; the copy in {intact_elsewhere[nfc(linked)]} is intact"
                 remedy = f"restoring harvest/warc/{linked} (its remedy above) repairs this too: it is the same file"
-        elif rel.startswith("data/harvest/warc/") and _nfc(os.path.basename(rel)) in (copies or {}):
-            copy = copies[_nfc(os.path.basename(rel))]
+        elif rel.startswith("data/harvest/warc/") and nfc(os.path.basename(rel)) in (copies or {}):
+            copy = copies[nfc(os.path.basename(rel))]
             remedy = f"the WACZ holds an intact copy: restore with `{_restore_command(copy, path)}`"
         result.failures.append(ChecksumMismatch(
             file=_under(label, rel), expected=", ".join(f"{alg}:{hashes[alg].lower()}" for alg in bad),
@@ -761,11 +757,11 @@ def _compare_copies(result: VerifyResult, warc_sums: dict[str, str], wacz_label:
                     wacz: Path, layout: Layout) -> None:
     """Harvest WARCs against the WACZ's copies, blaming the copy that disagrees with its own records;
     a damaged harvest WARC gets the command that restores it from the WACZ's intact copy."""
-    harvest_failing = {_nfc(f.file) for f in result.failures if f.file.startswith("harvest/warc/")}
+    harvest_failing = {nfc(f.file) for f in result.failures if f.file.startswith("harvest/warc/")}
     for member, wacz_sum in sorted(intact.items()):
         if not member.startswith("archive/"):
             continue
-        base = _nfc(os.path.basename(member))
+        base = nfc(os.path.basename(member))
         ours = warc_sums.get(base)
         if ours is None or ours == wacz_sum:
             continue
@@ -779,7 +775,7 @@ def _compare_copies(result: VerifyResult, warc_sums: dict[str, str], wacz_label:
             if in_bag is not None and os.path.samefile(in_bag, dest):
                 remedy += " (this repairs the bag's hard link too)"
             for i, f in enumerate(result.failures):
-                if _nfc(f.file) == label and isinstance(f, ChecksumMismatch):
+                if nfc(f.file) == label and isinstance(f, ChecksumMismatch):
                     result.failures[i] = dataclasses.replace(f, detail=f"{f.detail}; {note}", remedy=remedy)
                     break
             else:
@@ -956,8 +952,8 @@ def verify(path: str | os.PathLike, progress: Progress | None = None) -> VerifyR
         intact_index.update(intact)
         for member in intact:
             if member.startswith("archive/"):
-                intact_by_warc.setdefault(_nfc(os.path.basename(member)), f"{label}!{member}")
-                copies.setdefault(_nfc(os.path.basename(member)), (wacz, member))
+                intact_by_warc.setdefault(nfc(os.path.basename(member)), f"{label}!{member}")
+                copies.setdefault(nfc(os.path.basename(member)), (wacz, member))
     if not layout.waczs():
         result.part("wacz", "absent")
     if layout.cdxj.exists():
@@ -1043,5 +1039,5 @@ def _verify_tree(layout: Layout, prefix: str, result: VerifyResult, cache: _Hash
     for path in warc_files(layout.warc_dir):
         known = cache.sums.get(cache.key(path), {})
         if "sha256" in known:
-            sums[_nfc(path.name)] = known["sha256"]
+            sums[nfc(path.name)] = known["sha256"]
     return sums

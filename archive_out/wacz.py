@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from archive_out.errors import PackageError
+from archive_out.layout import nfc
 
 WACZ_VERSION = "1.1.1"
 PAGES_PATH = "pages/pages.jsonl"
@@ -122,7 +122,7 @@ def write_wacz(
             })
 
         for warc in warcs:
-            add("archive/" + unicodedata.normalize("NFC", warc.name), warc, zipfile.ZIP_STORED)
+            add("archive/" + nfc(warc.name), warc, zipfile.ZIP_STORED)
         add(INDEX_PATH, cdxj, zipfile.ZIP_DEFLATED)
 
         def page_lines() -> Iterator[bytes]:

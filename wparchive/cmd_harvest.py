@@ -30,7 +30,7 @@ def register(sub) -> None:
 
 
 def example_config() -> str:
-    """The documented example configuration shipped in the package (a copy of examples/besok.toml)."""
+    """The documented example configuration shipped in the package (examples/besok.toml links to it)."""
     from importlib.resources import files
 
     return (files("wparchive") / "besok.toml").read_text(encoding="utf-8")

@@ -229,15 +229,16 @@ def run_pipeline(config: str, out: Path, overrides: list[str], resume: bool, wor
     corpus_print = _fingerprint(corpus_inputs)
     began = show.stage(3, "package + report", f"into {out / 'package'} and {out / 'report'}")
     report_json = out / "report" / "completeness.json"
-    gone = [p for p in package_outputs(out, state) if not p.exists()]
+    outputs = package_outputs(out, state)
+    gone = [p for p in outputs if not p.exists()]
     if resume and state.done("package", corpus_print) and gone:
         show.line(f"      {', '.join(str(p.relative_to(out)) for p in gone)} missing: packaging again")
     packaged_before = (resume and not gone and "package" not in state.stages
-                       and not _older_than(package_outputs(out, state), corpus_inputs))
+                       and not _older_than(outputs, corpus_inputs))
     if resume and (state.done("package", corpus_print) or packaged_before) and not gone:
         verdict = json.loads(report_json.read_text(encoding="utf-8"))
         if packaged_before:
-            wacz = next(p.name for p in package_outputs(out, state) if p.suffix == ".wacz")
+            wacz = next(p.name for p in outputs if p.suffix == ".wacz")
             state.mark("package", corpus_print, finished=_mtime_iso(report_json), recognised="from its outputs",
                        wacz=wacz)
             show.done(began, f"already complete (every package and report file is newer than the corpus); "

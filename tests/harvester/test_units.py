@@ -122,7 +122,7 @@ def test_the_installed_package_ships_the_example_config_and_harvest_prints_it(ca
 
     shipped = files("wparchive") / "besok.toml"
     assert shipped.read_bytes() == (ROOT / "examples" / "besok.toml").read_bytes(), \
-        "wparchive/besok.toml is the packaged copy of examples/besok.toml; copy it again"
+        "examples/besok.toml is a link to the packaged wparchive/besok.toml; restore the link"
     with as_file(shipped) as path:
         cfg = load_config(path)
     assert cfg.wordpress.site == "http://projektbesok.se/" and len(cfg.tumblr.blogs) == 3
