@@ -266,8 +266,7 @@ def captured_hosts(db) -> frozenset[str]:
     return frozenset(hosts)
 
 
-def _finish_post(db, rec: dict[str, Any], hosts: frozenset[str] = frozenset(), resolve_url=None) -> dict[str, Any]:
-    resolve_url = resolve_url or partial(resolve, db)
+def _finish_post(db, rec: dict[str, Any], hosts: frozenset[str], resolve_url) -> dict[str, Any]:
     for side in ("previous", "next"):
         target = resolve_url(rec["chain"][side])
         if target:
@@ -339,10 +338,8 @@ def _kind_and_url(db, id_: str) -> tuple[str, str] | None:
     return row
 
 
-def _listing_names(db, names: list[str], maybe: list[str], resolve_url=None, kind_and_url=None) -> dict[str, str]:
+def _listing_names(db, names: list[str], maybe: list[str], resolve_url, kind_and_url) -> dict[str, str]:
     """{each URL the listing names: the name the corpus gives it}; pages and unresolved maybes left out."""
-    resolve_url = resolve_url or partial(resolve, db)
-    kind_and_url = kind_and_url or partial(_kind_and_url, db)
     out: dict[str, str] = {}
     uncertain = set(maybe)
     for url in names + maybe:
