@@ -21,6 +21,7 @@ _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}"
 # literal scan, so the slower character-class search runs only on pages that may hold mojibake.
 _MOJIBAKE_UTF8 = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_WS_OR_NL = re.compile(r"[\n \t\r\f\v\u00a0\u200b]+")
 _NL = re.compile(r"\s*\n\s*")
 
 DROP_TAGS = ("script", "style", "noscript", "template", "object", "embed", "applet", "iframe",
@@ -54,7 +55,16 @@ def _codec(name: str | None) -> str | None:
 
 
 def decode(body: bytes, http_charset: str | None = None) -> tuple[str, list[str]]:
-    """Decode `body` by its declared charset. When the bytes contradict it: UTF-8 if they are
+    """`decode_page` without the bytes: (text, warnings)."""
+    text, _, warnings = decode_page(body, http_charset)
+    return text, warnings
+
+
+def decode_page(body: bytes, http_charset: str | None = None) -> tuple[str, bytes | None, list[str]]:
+    """(text, its UTF-8 bytes when they are the body itself, else None, warnings): a parser takes
+    those bytes as they are, sparing it a conversion of the text.
+
+    Decode `body` by its declared charset. When the bytes contradict it: UTF-8 if they are
     UTF-8; windows-1252 bytes mixed into UTF-8 converted (bs4's `UnicodeDammit.detwingle`);
     else windows-1252 throughout. Then repair UTF-8 read as windows-1252 ("Ã¤" → "ä").
     Never guesses statistically, so the same bytes always give the same text."""
@@ -67,11 +77,14 @@ def decode(body: bytes, http_charset: str | None = None) -> tuple[str, list[str]
         codec = "cp1252"
     body, _ = EncodingDetector.strip_byte_order_mark(body)
     text = None
+    utf8 = None  # the text's UTF-8 bytes when they are the body itself
     for candidate in dict.fromkeys(c for c in (codec, "utf-8") if c):
         try:
             text = body.decode(candidate)
         except UnicodeDecodeError:
             continue
+        if candidate == "utf-8":
+            utf8 = body
         if candidate != (codec or "utf-8"):
             warnings.append(f"declared charset {declared!r} does not match the bytes; decoded as {candidate}")
         break
@@ -84,10 +97,11 @@ def decode(body: bytes, http_charset: str | None = None) -> tuple[str, list[str]
         except UnicodeDecodeError:
             text = body.decode("cp1252", errors="replace")
             warnings.append(f"declared charset {said!r} does not match the bytes; decoded as windows-1252")
-    text, fixed = repair_mojibake(text)
+    text, fixed = repair_mojibake(text, utf8)
     if fixed:
+        utf8 = None
         warnings.append(f"repaired {fixed} mojibake sequence(s) (UTF-8 read as windows-1252)")
-    return text, warnings
+    return text, utf8, warnings
 
 
 def _unmangle(match: re.Match) -> str:
@@ -100,8 +114,11 @@ def _unmangle(match: re.Match) -> str:
     return chunk
 
 
-def repair_mojibake(text: str) -> tuple[str, int]:
-    if text.isascii() or not _MOJIBAKE_UTF8.search(text.encode("utf-8", "surrogatepass")):
+def repair_mojibake(text: str, utf8: bytes | None = None) -> tuple[str, int]:
+    """`utf8`: the text's UTF-8 encoding when the caller has it (spares encoding it again)."""
+    if text.isascii():
+        return text, 0
+    if not _MOJIBAKE_UTF8.search(utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass")):
         return text, 0
     count = 0
 
@@ -120,7 +137,7 @@ def norm_text(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
-    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in _WS.sub(" ", text).split("\n")]
     out: list[str] = []
     blank = False
     for line in lines:
@@ -137,50 +154,57 @@ def norm_text(text: str | None) -> str:
 def inline_text(el) -> str:
     if el is None:
         return ""
-    return unicodedata.normalize("NFC", _WS.sub(" ", " ".join(el.itertext()).replace("\n", " "))).strip()
+    return unicodedata.normalize("NFC", _WS_OR_NL.sub(" ", " ".join(el.itertext()))).strip()
 
 
 _PARA, _LINE = "\u2029", "\u2028"
 _BREAKS = re.compile("[\\s\u2028\u2029]*[\u2028\u2029][\\s\u2028\u2029]*")
 LINE_TAGS = ("br", "li", "tr", "dt", "dd")
-
-
-class _Reached(Exception):
-    pass
+UNSEEN_TAGS = ("script", "style", "noscript", "template")
 
 
 def text_of(el, until=None) -> str:
     """Plain text of an element with paragraphs kept as blank-line separated blocks; with `until`
     (an element inside `el`), only the text before it."""
+    return texts_of(el, until)[1]
+
+
+def texts_of(el, until=None) -> tuple[str, str]:
+    """(text of `el`, text of `el` before `until`), from one walk: a post's text and its teaser."""
     if el is None:
-        return ""
+        return "", ""
     parts: list[str] = []
+    cut: list[int] = []
 
     def walk(node) -> None:
         if node is until:
-            raise _Reached
-        tag = node.tag if isinstance(node.tag, str) else ""
+            cut.append(len(parts))
+        tag = node.tag
+        if not isinstance(tag, str):
+            tag = ""  # a comment or processing instruction: only its tail is text
         block = tag in BLOCK_TAGS
         if block:
-            parts.append(_PARA if tag not in LINE_TAGS else _LINE)
-        if tag in ("script", "style", "noscript", "template"):
-            pass
-        elif node.text and isinstance(node.tag, str):
-            parts.append(node.text.replace("\n", " "))
-        if tag not in ("script", "style", "noscript", "template"):
+            parts.append(_LINE if tag in LINE_TAGS else _PARA)
+        if tag not in UNSEEN_TAGS:
+            text = node.text if tag else None
+            if text:
+                parts.append(text.replace("\n", " "))
             for child in node:
                 walk(child)
         if block:
-            parts.append(_PARA if tag not in LINE_TAGS else _LINE)
-        if node.tail and node is not el:
-            parts.append(node.tail.replace("\n", " "))
+            parts.append(_LINE if tag in LINE_TAGS else _PARA)
+        if node is not el:
+            tail = node.tail
+            if tail:
+                parts.append(tail.replace("\n", " "))
 
-    try:
-        walk(el)
-    except _Reached:
-        pass
-    joined = _BREAKS.sub(lambda m: "\n\n" if _PARA in m.group(0) else "\n", "".join(parts))
-    return norm_text(joined)
+    walk(el)
+    whole = _joined(parts)
+    return whole, _joined(parts[: cut[0]]) if cut else whole
+
+
+def _joined(parts: list[str]) -> str:
+    return norm_text(_BREAKS.sub(lambda m: "\n\n" if _PARA in m.group(0) else "\n", "".join(parts)))
 
 
 _PLAIN_ABSOLUTE = re.compile(r"^https?://[^/?#]+(?:/[^?#]*)?(?:\?[^#]*)?(?:#.*)?$")

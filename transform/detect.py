@@ -45,23 +45,27 @@ def xml_root_name(head: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace").lower() if m else None
 
 
+_MEDIA_PREFIXES = ("image/", "audio/", "video/", "font/", "application/vnd.")
+_MEDIA_MIMES = frozenset(("application/pdf", "application/octet-stream", "application/zip", "application/msword"))
+_HTML_MIMES = ("text/html", "application/xhtml+xml")
+
+
 def document_kind(mime: str | None, url: str, body: bytes) -> str:
-    """`html`, `feed`, `xml`, `json`, `media` or `other`, trusting bytes over the declared type."""
+    """`html`, `feed`, `xml`, `json`, `media` or `other`, trusting bytes over the declared type.
+    Most records are media, told by the first checks: what only later checks need comes after them."""
     head = body[:2048].lstrip()
-    lower = head[:512].lower()
-    path = urlsplit(url).path.lower()
-    if b"\x00" in body[:1024] and not head.startswith(b"<"):
-        return "binary" if mime in (None, "text/html", "application/xhtml+xml") else "media"
-    if mime and (mime.startswith(("image/", "audio/", "video/", "font/")) or mime in (
-            "application/pdf", "application/octet-stream", "application/zip", "application/msword",
-            "application/vnd.ms-powerpoint", "application/vnd.ms-excel") or mime.startswith("application/vnd.")):
+    path = urlsplit(url).path.lower()  # before any answer: a URL urlsplit rejects fails for every body
+    if body.find(b"\x00", 0, 1024) >= 0 and not head.startswith(b"<"):
+        return "binary" if mime is None or mime in _HTML_MIMES else "media"
+    if mime and (mime.startswith(_MEDIA_PREFIXES) or mime in _MEDIA_MIMES):
         return "media"
+    lower = head[:512].lower()
     if lower.startswith(b"var tumblr_api_read") or path.endswith("/api/read/json"):
         return "json"
     root = xml_root_name(head)
     if root is not None and (lower.startswith(b"<?xml") or root in XML_ROOTS):
         return "feed" if root in FEED_ROOTS else "xml"
-    if mime in ("text/html", "application/xhtml+xml") or lower.startswith((b"<!doctype html", b"<html")):
+    if mime in _HTML_MIMES or lower.startswith((b"<!doctype html", b"<html")):
         return "html"
     if mime and ("xml" in mime):
         return "xml"

@@ -27,12 +27,17 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def image_size(head: bytes) -> tuple[int | None, int | None, str | None]:
-    """Pixel dimensions from the first bytes of an image; Pillow reads only the header."""
+PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+
+
+def image_size(head: bytes, sniffed: str | None = None) -> tuple[int | None, int | None, str | None]:
+    """Pixel dimensions from the first bytes of an image; Pillow reads only the header. With the
+    type `sniff` found, Pillow tries only that format's reader."""
+    formats = [PILLOW_FORMATS[sniffed]] if sniffed in PILLOW_FORMATS else None
     try:
         with pywarnings.catch_warnings():
             pywarnings.simplefilter("ignore")
-            with Image.open(io.BytesIO(head)) as im:
+            with Image.open(io.BytesIO(head), formats=formats) as im:
                 return im.width, im.height, None
     except Exception as exc:  # noqa: BLE001 - any undecodable image is reported on the record
         return None, None, f"image dimensions unreadable: {type(exc).__name__}"
@@ -47,7 +52,7 @@ def media_record(url: str, mime: str | None, head: bytes, size: int, sha256: str
     real = sniffed or mime
     width = height = None
     if real and real.startswith("image/") and real != "image/svg+xml":
-        width, height, problem = image_size(head)
+        width, height, problem = image_size(head, sniffed)
         if problem:
             warnings.append(problem)
     kind = "image" if real and real.startswith("image/") else "document" if real and real.startswith(DOCUMENT_MIMES) else "other"

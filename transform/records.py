@@ -193,12 +193,36 @@ class Reject:
     record_id: str | None
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def to_json(record: Any) -> Any:
-    """The JSON-able form of a record; a shallow walk, much cheaper than dataclasses.asdict."""
-    if hasattr(record, "__dataclass_fields__"):
-        return {name: to_json(getattr(record, name)) for name in record.__dataclass_fields__}
-    if isinstance(record, list):
-        return [to_json(v) for v in record]
-    if isinstance(record, dict):
-        return {k: to_json(v) for k, v in record.items()}
-    return record
+    """The JSON-able form of a record; a shallow walk, much cheaper than dataclasses.asdict. Plain
+    values are taken as they are without a call: most fields are strings or None."""
+    cls = type(record)
+    if cls in _PLAIN:
+        return record
+    if cls is list:
+        return [v if type(v) in _PLAIN else to_json(v) for v in record]
+    if cls is dict:
+        return {k: v if type(v) in _PLAIN else to_json(v) for k, v in record.items()}
+    names = _FIELDS.get(cls)
+    if names is None:
+        if not hasattr(record, "__dataclass_fields__"):
+            return _other_to_json(record)
+        names = _FIELDS.setdefault(cls, tuple(record.__dataclass_fields__))
+    out = {}
+    for name in names:
+        value = getattr(record, name)
+        out[name] = value if type(value) in _PLAIN else to_json(value)
+    return out
+
+
+def _other_to_json(value: Any) -> Any:
+    """Subclasses of list and dict are walked like them; anything else is taken as it is."""
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    return value

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from transform import detect
-from transform.clean import decode
+from transform.clean import decode, decode_page
 from transform.extracted import Extracted
 from transform.iterate import Broken, Skipped, WarcItem, iter_warc
 from transform.media import media_record
@@ -16,7 +16,7 @@ from transform.platforms.wordpress import extract as wp_extract
 from transform.platforms.wordpress import rules as R
 from transform.platforms.wordpress.extract import canonical, parse_html
 from transform.records import Capture, Reject, to_json
-from transform.spill import Spill, dumps
+from transform.spill import Spill, dumps, pack
 
 REJECT_SKIPS = {"empty_html", "unparseable_feed", "unparseable_sitemap", "unparseable_tumblr_api_xml",
                 "unparseable_tumblr_api_json", "unparseable_tumblr_rss", "unpublished"}
@@ -72,7 +72,7 @@ def handle(item: WarcItem, spill: Spill) -> None:
         return
     status = cap.status if cap.status is not None else 200
     if 300 <= status < 400:
-        location = item.http_headers.get_header("Location") if item.http_headers else None
+        location = item.location
         if location:
             spill.add("redirects", canonical(item.url) or item.url, canonical(urljoin(item.url, location.strip())),
                       rank(cap))
@@ -83,7 +83,8 @@ def handle(item: WarcItem, spill: Spill) -> None:
     if status != 200:
         spill.count(f"outcome.http_{status}")
         return
-    spill.add("captured", canonical(item.url) or item.url, cap.payload_digest, cap.captured)
+    canon = canonical(item.url)
+    spill.add("captured", canon or item.url, cap.payload_digest, cap.captured)
     kind = detect.document_kind(item.mime, item.url, item.body)
     if kind == "binary":
         _reject_item(spill, item, "binary_body",
@@ -96,13 +97,13 @@ def handle(item: WarcItem, spill: Spill) -> None:
         spill.count(f"media.{media.kind}")
         return
     if kind == "other" and R.REST_POST.search(urlsplit(item.url).path):
-        _store(wp_extract.extract_rest_post(item.body, item.url), item, spill)
+        _store(wp_extract.extract_rest_post(item.body, item.url), item, canon, spill)
         return
     if kind == "other":
         spill.count(f"outcome.not_content.{detect.not_content_kind(item.url) or item.mime or 'unknown'}")
         return
     result = _extract(kind, item)
-    _store(result, item, spill)
+    _store(result, item, canon, spill)
 
 
 def _extract(kind: str, item: WarcItem) -> Extracted:
@@ -111,11 +112,14 @@ def _extract(kind: str, item: WarcItem) -> Extracted:
     host = (urlsplit(url).hostname or "").lower()
     on_tumblr = host.endswith(".tumblr.com")
     if kind == "html":
-        text, warnings = decode(item.body, item.charset)
+        text, utf8, warnings = decode_page(item.body, item.charset)
         platform = detect.platform_of(url, item.body)
         if platform is None:
             return Extracted(skip="unrecognised_html", warnings=warnings)
-        tree = parse_html(text)
+        skip = wp_extract.skipped_before_parse(text) if platform == detect.WORDPRESS else None
+        if skip:
+            return Extracted(skip=f"wordpress_{skip}", warnings=warnings)
+        tree = parse_html(text, utf8)
         if tree is None:
             return Extracted(skip="empty_html", warnings=warnings)
         if platform == detect.TUMBLR:
@@ -142,24 +146,25 @@ def _extract(kind: str, item: WarcItem) -> Extracted:
     return Extracted(skip="unknown_xml")
 
 
-def _store(result: Extracted, item: WarcItem, spill: Spill) -> None:
+def _store(result: Extracted, item: WarcItem, canon: str | None, spill: Spill) -> None:
+    """Spill what one record gave; `canon` is `canonical(item.url)`, worked out once in `handle`."""
     cap = item.capture
     extra = list(item.warnings) + list(result.warnings)
     produced = False
     if result.post is not None:
         post = result.post
         post.warnings = extra + post.warnings
-        preferred = post.canonical_url is not None and canonical(item.url) == post.canonical_url
+        preferred = post.canonical_url is not None and canon == post.canonical_url
         spill.add("docs", post.id, post.kind, rank(cap, preferred, item.complete), post.url, post.canonical_url,
-                  post.shortlink, canonical(item.url), cap.payload_digest, post.chain.next, post.chain.previous,
-                  post.published, dumps(to_json(post)))
+                  post.shortlink, canon, cap.payload_digest, post.chain.next, post.chain.previous,
+                  post.published, pack(to_json(post)))
         spill.count(f"extracted.{post.kind}")
         produced = True
     if result.listing is not None:
         listing = result.listing
         listing.warnings = extra + listing.warnings
         spill.add("listings", listing.url, listing.listing_type, rank(cap, True, item.complete),
-                  dumps(result.maybe_names), dumps(to_json(listing)))
+                  dumps(result.maybe_names), pack(to_json(listing)))
         spill.count(f"listing.{listing.listing_type.split(':')[0]}")
         produced = True
     if result.rest is not None:

@@ -9,11 +9,12 @@ import json
 import re
 from copy import deepcopy
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urldefrag, urlsplit, unquote
 
 from lxml import etree, html as lxml_html
 
-from transform.clean import absolutize, clean_fragment, inline_text, norm_text, text_of
+from transform.clean import absolutize, clean_fragment, inline_text, norm_text, text_of, texts_of
 from transform.dates import iso, rfc822, text_date
 from transform.extracted import Extracted, FeedItem, RestItem
 from transform.platforms.wordpress import rules as R
@@ -22,41 +23,57 @@ from transform.records import Capture, Chain, Comment, Link, Listing, MediaRef, 
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 # lxml.html's own element lookup is Python code run for every element a rule touches; lxml's
 # default lookup, in C, gives the same HtmlElement classes (bar the form-control subclasses,
-# which no rule uses, forms being dropped).
-HTML_PARSER = lxml_html.HTMLParser()
-HTML_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
-    entity=lxml_html.HtmlEntity))
+# which no rule uses, forms being dropped). No rule looks elements up by id() either, so the
+# parser does not build the id table (a tenth of the parse).
+# Text is decoded before it is parsed, so the parser is told UTF-8 and never guesses from a <meta>.
+HTML_PARSER = lxml_html.HTMLParser(collect_ids=False)
+UTF8_PARSER = lxml_html.HTMLParser(collect_ids=False, encoding="utf-8")
+for _parser in (HTML_PARSER, UTF8_PARSER):
+    _parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
+        entity=lxml_html.HtmlEntity))
 
 
-def parse_html(text: str):
-    """An lxml tree for `text`, or None when there is nothing to parse."""
+def parse_html(text: str, utf8: bytes | None = None):
+    """An lxml tree for `text`, or None when there is nothing to parse. `utf8`: the text's UTF-8
+    bytes, when the caller has them (parsed as they are: the same tree, a little sooner)."""
     if not text.strip():
         return None
     try:
+        if utf8 is not None:
+            return lxml_html.document_fromstring(utf8, parser=UTF8_PARSER)
         return lxml_html.document_fromstring(text, parser=HTML_PARSER)
     except (etree.ParserError, ValueError):
         try:
-            return lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=HTML_PARSER)
+            return lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=UTF8_PARSER)
         except (etree.ParserError, ValueError):
             return None
 
 
 def _first(node, rules, want_str: bool = True):
+    """The first answer of the first rule that has one: a non-blank string, or an element (with
+    `want_str`, only one with text)."""
+    return _first_with_text(node, rules, want_str)[0]
+
+
+def _first_with_text(node, rules, want_str: bool = True):
+    """`_first` and, for a string or (with `want_str`) an element, its text, computed once."""
     for rule in rules:
         found = rule(node)
         if isinstance(found, list):
             for value in found:
                 if isinstance(value, str):
                     if value.strip():
-                        return value.strip()
+                        return value.strip(), value.strip()
                 elif not want_str:
-                    return value
-                elif inline_text(value):
-                    return value
+                    return value, None
+                else:
+                    text = inline_text(value)
+                    if text:
+                        return value, text
         elif isinstance(found, str) and found.strip():
-            return found.strip()
-    return None
+            return found.strip(), found.strip()
+    return None, None
 
 
 def head_index(root) -> dict[str, str]:
@@ -76,10 +93,16 @@ def head_index(root) -> dict[str, str]:
     return found
 
 
+# Pure functions of one URL, asked again for the links every listing and post repeats (bounded).
+URL_CACHE = 1 << 14
+
+
+@lru_cache(maxsize=URL_CACHE)
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+@lru_cache(maxsize=URL_CACHE)
 def canonical(url: str | None) -> str | None:
     """A URL as the corpus names it: absolute, fragment dropped."""
     if not url:
@@ -109,14 +132,37 @@ def post_id_of(body_class: str, root, shortlink: str | None) -> tuple[int | None
     return None, "none"
 
 
+def skip_by_body_class(classes: set[str]) -> str | None:
+    """Why a page whose body has these classes is no content (attachment, 404, search), or None."""
+    for name in R.SKIP_BODY_CLASSES:
+        if name in classes:
+            return name
+    if any(c.startswith("attachmentid-") for c in classes):
+        return "attachment"
+    return None
+
+
+def skipped_before_parse(text: str) -> str | None:
+    """The skip reason of a page that its `<body>` start tag alone rules out, found by parsing
+    the document only up to that tag; None when it may be content or the tag is not plain (the
+    whole parse decides). The prefix is parsed as the whole is, and the body's classes are fixed
+    by the tag that opens it, so the answer is the one the whole parse would give; an attachment
+    page, a third of a WordPress crawl, then costs a tenth of its parse."""
+    tag = R.BODY_START.search(text)
+    if tag is None or not R.SKIP_HINT.search(tag.group(0)):
+        return None
+    root = parse_html(text[:tag.end()])
+    if root is None:
+        return None
+    return skip_by_body_class(set(R.BODY_CLASS(root).split()))
+
+
 def page_role(body_class: str, root) -> tuple[str, str | None]:
     """(`post` | `page` | `listing` | `skip`, listing type or skip reason)."""
     classes = set(body_class.split())
-    for name in R.SKIP_BODY_CLASSES:
-        if name in classes:
-            return "skip", name
-    if any(c.startswith("attachmentid-") for c in classes):
-        return "skip", "attachment"
+    skip = skip_by_body_class(classes)
+    if skip:
+        return "skip", skip
     if ("single" in classes or "single-post" in classes) and R.POSTID.search(body_class):
         return "post", None
     if "page" in classes and R.PAGEID.search(body_class):
@@ -207,14 +253,13 @@ def _comments(root, base: str) -> tuple[list[Comment], list[str]]:
                 parent = node_ids[anc]
                 break
         body = _own_body(li)
-        author = _first(body, R.COMMENT_AUTHOR)
-        author_text = inline_text(author) if author is not None and not isinstance(author, str) else author
-        date_raw = _first(body, R.COMMENT_DATE)
+        _, author_text = _first_with_text(body, R.COMMENT_AUTHOR)
+        date_raw, date_text = _first_with_text(body, R.COMMENT_DATE)
         date = None
         if isinstance(date_raw, str):
             date = iso(date_raw)
         elif date_raw is not None:
-            date = text_date(inline_text(date_raw))
+            date = text_date(date_text)
         text_el = _first(body, R.COMMENT_TEXT, want_str=False)
         text = text_of(text_el) if text_el is not None else text_of(body)
         if author_text is None:
@@ -327,13 +372,15 @@ def unpublished(url: str, body_class: str, article) -> str | None:
     return None
 
 
-def teaser(content) -> str | None:
-    """The text before WordPress's more marker, the part the author chose to show in listings:
-    the post's own excerpt, whole (the feed's is cut at 55 words). None without a marker."""
+def text_and_teaser(content) -> tuple[str, str | None]:
+    """The content's text, and the text before WordPress's more marker, the part the author chose
+    to show in listings: the post's own excerpt, whole (the feed's is cut at 55 words); None
+    without a marker."""
     if content is None:
-        return None
+        return "", None
     marker = R.MORE_MARKER(content)
-    return (text_of(content, until=marker[0]) or None) if marker else None
+    whole, before = texts_of(content, marker[0] if marker else None)
+    return whole, (before or None) if marker else None
 
 
 def _title(article, root, head: dict[str, str]) -> str | None:
@@ -408,13 +455,13 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     if content is None or isinstance(content, str):
         content = None
         warnings.append("no entry content found")
-    content_text = text_of(content)
+    content_text, teaser = text_and_teaser(content)
     media = _media(content, url, published)
     links = _links(content, url, host)
     names, maybe, titles = _named_posts(content, url, host) if role == "page" else ([], [], {})
     comments, comment_warnings = _comments(root, url) if role == "post" else ([], [])
     warnings.extend(comment_warnings)
-    excerpt = teaser(content) or next((head[k] for k in R.META_DESCRIPTION if head.get(k)), None)
+    excerpt = teaser or next((head[k] for k in R.META_DESCRIPTION if head.get(k)), None)
     lang = R.HTML_LANG(root).strip() or None
     previous = next_ = None
     if role == "post":

@@ -144,6 +144,9 @@ LISTING_BY_BODY_CLASS = (
     ("category", "category"), ("tag", "tag"), ("author", "author"), ("date", "date"),
     ("home", "home"), ("blog", "home"), ("tax", "category"), ("archive", "date"),
 )
+# The first <body ...> start tag, and a skip class possibly in it (a cheap test before any parse).
+BODY_START = re.compile(r"<body\b[^>]*>", re.I)
+SKIP_HINT = re.compile(r"attachment|error404|search")
 SKIP_BODY_CLASSES = ("error404", "search", "search-results", "search-no-results", "attachment", "single-attachment")
 # Core's post_class() (and some themes' body classes) mark a post the public cannot see; a
 # preview URL shows unpublished edits. Such a page is rejected, never a record.
