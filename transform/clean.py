@@ -21,6 +21,7 @@ _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}"
 # literal scan, so the slower character-class search runs only on pages that may hold mojibake.
 _MOJIBAKE_UTF8 = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_BLANK_LINES = re.compile(r"\n{3,}")  # two or more blank lines (lines already stripped)
 _WS_OR_NL = re.compile(r"[\n \t\r\f\v\u00a0\u200b]+")
 _NL = re.compile(r"\s*\n\s*")
 
@@ -137,24 +138,15 @@ def norm_text(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
-    lines = [line.strip() for line in _WS.sub(" ", text).split("\n")]
-    out: list[str] = []
-    blank = False
-    for line in lines:
-        if not line:
-            blank = bool(out)
-            continue
-        if blank:
-            out.append("")
-            blank = False
-        out.append(line)
-    return "\n".join(out)
+    lines = "\n".join([line.strip() for line in _WS.sub(" ", text).split("\n")])
+    return _BLANK_LINES.sub("\n\n", lines).strip("\n")
 
 
 def inline_text(el) -> str:
     if el is None:
         return ""
-    return unicodedata.normalize("NFC", _WS_OR_NL.sub(" ", " ".join(el.itertext()))).strip()
+    text = (el.text or "") if not len(el) else " ".join(el.itertext())  # most links hold one string
+    return unicodedata.normalize("NFC", _WS_OR_NL.sub(" ", text)).strip()
 
 
 _PARA, _LINE = "\u2029", "\u2028"

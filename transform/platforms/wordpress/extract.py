@@ -211,9 +211,7 @@ def _terms(article, root, host: str) -> tuple[list[str], list[str], list[str]]:
             continue
         rel = f" {a.get('rel', '')} "
         href = a.get("href", "")
-        container = " ".join(anc.get("class", "") for anc in a.iterancestors())
-        is_cat = (" category " in rel or "/category/" in href or "taxonomy-category" in container
-                  or "cat-links" in container or "cat=" in href)
+        is_cat = " category " in rel or "/category/" in href or "cat=" in href or _in_category_box(a)
         target = cats if is_cat else tags
         if name not in target:
             target.append(name)
@@ -224,6 +222,12 @@ def _terms(article, root, host: str) -> tuple[list[str], list[str], list[str]]:
         if cats or tags:
             warnings.append("categories/tags taken from post classes (slugs, not names)")
     return cats, tags, warnings
+
+
+def _in_category_box(a) -> bool:
+    """Whether a term link sits in a theme's category box (its classes tell when rel does not)."""
+    container = " ".join(anc.get("class", "") for anc in a.iterancestors())
+    return "taxonomy-category" in container or "cat-links" in container
 
 
 def _nav(root, head_value: str | None, rules, text_rx) -> str | None:
