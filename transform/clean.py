@@ -230,9 +230,8 @@ def clean_fragment(el, base_url: str, in_place: bool = False) -> tuple[str, list
     for node in frag.iter():
         if not isinstance(node.tag, str):
             continue
-        for attr in list(node.attrib):
+        for attr, value in node.items():
             low = attr.lower()
-            value = node.attrib[attr]
             if low.startswith("on") or low == "style" or low == "srcdoc":
                 del node.attrib[attr]
                 continue
@@ -243,8 +242,8 @@ def clean_fragment(el, base_url: str, in_place: bool = False) -> tuple[str, list
                 absolute = absolutize(value, base_url)
                 if absolute is None:
                     del node.attrib[attr]
-                else:
-                    node.attrib[attr] = absolute
+                elif absolute != value:
+                    node.set(attr, absolute)
             elif low == "srcset":
                 items = []
                 for cand in value.split(","):
@@ -252,6 +251,6 @@ def clean_fragment(el, base_url: str, in_place: bool = False) -> tuple[str, list
                     if bits:
                         bits[0] = absolutize(bits[0], base_url) or bits[0]
                         items.append(" ".join(bits))
-                node.attrib[attr] = ", ".join(items)
+                node.set(attr, ", ".join(items))
     out = lxml_html.tostring(frag, encoding="unicode", method="html", with_tail=False)
     return unicodedata.normalize("NFC", out.strip()), warnings

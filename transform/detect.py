@@ -19,14 +19,13 @@ def platform_of(url: str, body: bytes) -> str | None:
     host = (urlsplit(url).hostname or "").lower()
     if _TUMBLR_HOST.search(host) and not host.endswith("media.tumblr.com"):
         return TUMBLR
-    head = body[:65536]
     wp = 0
     for marker in _WP_MARKERS:
-        if marker in head:
+        if body.find(marker, 0, 65536) >= 0:
             wp += 1
             if wp >= 2:
                 return WORDPRESS
-    tb = sum(1 for m in _TUMBLR_MARKERS if m in head)
+    tb = sum(1 for m in _TUMBLR_MARKERS if body.find(m, 0, 65536) >= 0)
     if wp and wp >= tb:
         return WORDPRESS
     if tb >= 2:
