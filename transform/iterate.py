@@ -386,9 +386,17 @@ def _records(it: ArchiveIterator, name: str, offset: int, end: int | None, gzipp
             log.info("%s: record at %s unreadable: %s", name, offset, exc)
             return Broken(name, offset, url, record_id, "unreadable_record", ""), None
         yield item
-        if state.first_format == "warc" and (it.next_line is None or not gzipped):
-            return None, (it.offset, offset)  # nothing of the next record read yet: a clean boundary
+        if state.first_format == "warc" and _clean_boundary(it, gzipped):
+            return None, (it.offset, offset)
     return None, (None, None)
+
+
+def _clean_boundary(it: ArchiveIterator, gzipped: bool) -> bool:
+    """warcio has read nothing of the next record yet, so FastWARC may take over at `it.offset`.
+    Both are private to warcio's ArchiveIterator: a release without them leaves warcio reading on."""
+    if not isinstance(getattr(it, "offset", None), int):
+        return False
+    return not gzipped or getattr(it, "next_line", b"") is None
 
 
 def _warcio_head(record) -> _Head:

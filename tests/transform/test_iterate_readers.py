@@ -153,3 +153,28 @@ def test_record_ends_are_checked_through_any_window(tmp_path, monkeypatch, windo
     items, warcio_reads = _items_and_warcio_reads(path, monkeypatch)
     assert warcio_reads == 1
     assert items == _warcio_only(path, monkeypatch)
+
+
+
+def test_no_hand_back_without_warcios_private_offsets():
+    assert iterate._clean_boundary(object(), gzipped=True) is False
+    assert iterate._clean_boundary(object(), gzipped=False) is False
+
+
+
+@pytest.mark.parametrize("gz", [True, False], ids=["gzip", "uncompressed"])
+def test_warcio_reading_on_to_the_end_gives_the_same_items(tmp_path, monkeypatch, gz):
+    """warcio reads a record FastWARC cannot vouch for, then hands back; where it cannot hand back
+    (a warcio without those internals) it reads the rest itself, with the same items."""
+    page = b"<html><p>" + b"sida " * 50 + b"</p></html>"
+    records = [_response(f"http://example.org/{n}", b"Content-Type: text/html\r\n", page, gz) for n in "abcdef"]
+    folded = b"X-Note: first line\r\n  continued\r\n"  # FastWARC joins it otherwise than warcio
+    records[1] = _response("http://example.org/folded", b"Content-Type: text/html\r\n", page, gz, folded)
+    path = tmp_path / ("h.warc.gz" if gz else "h.warc")
+    path.write_bytes(b"".join(records))
+    expected, warcio_reads = _items_and_warcio_reads(path, monkeypatch)
+    with monkeypatch.context() as m:
+        m.setattr(iterate, "_clean_boundary", lambda it, gzipped: False)
+        items, warcio_reads_alone = _items_and_warcio_reads(path, monkeypatch)
+    assert items == expected == _warcio_only(path, monkeypatch)
+    assert warcio_reads < warcio_reads_alone == 5  # from the folded record to the end
