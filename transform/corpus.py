@@ -339,7 +339,8 @@ def _tumblr_many(db, ids: list[str]) -> dict[str, tuple[str, str] | None]:
 
 class Remembered:
     """Answers per key, asked of SQLite for many keys in one query and remembered: the same URLs
-    recur on many records. At most URL_CACHE are kept; the older half is forgotten when full."""
+    recur on many records. At most URL_CACHE are kept (more only while one batch asks for more):
+    before a batch that would not fit, the older entries are forgotten, so what it fetches stays."""
 
     def __init__(self, fetch):
         self.fetch = fetch  # distinct keys -> {each key: its answer}
@@ -348,10 +349,11 @@ class Remembered:
     def want(self, keys) -> None:
         """Fetch the answers for `keys` not known yet, IN_CHUNK keys a query."""
         missing = [k for k in dict.fromkeys(keys) if k not in self.known]
+        if len(self.known) + len(missing) > URL_CACHE:  # room first, so that what is fetched stays
+            keep = max(0, URL_CACHE - len(missing)) // 2
+            self.known = dict(list(self.known.items())[len(self.known) - keep:]) if keep else {}
         for i in range(0, len(missing), IN_CHUNK):
             self.known.update(self.fetch(missing[i:i + IN_CHUNK]))
-        if len(self.known) > URL_CACHE:
-            self.known = dict(list(self.known.items())[-(URL_CACHE // 2):])
 
     def __call__(self, key):
         if key not in self.known:

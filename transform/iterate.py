@@ -131,7 +131,7 @@ def _is_member_start(fh, pos: int) -> bool:
 def next_member_start(fh, after: int, end: int | None = None) -> int | None:
     """The first offset past `after` (and before `end`) where a gzip member holding a WARC record
     starts: where reading resumes after a damaged member."""
-    pos = after + 1
+    pos = max(after, -1) + 1
     while end is None or pos < end:
         fh.seek(pos)
         window = fh.read(CHUNK)
@@ -193,7 +193,10 @@ def iter_warc(path: str | os.PathLike, name: str | None = None, start: int = 0,
                 offset, mark = yield from _fast_records(fh, name, offset, mark, end, gzipped, state)
                 if offset is None or (end is not None and offset >= end):
                     return
+            began = offset
             offset, mark = yield from _warcio_records(fh, name, offset, mark, end, gzipped, state)
+            if offset is not None and offset <= began:  # no way forward from there: never loop
+                offset = mark = next_member_start(fh, began, end) if gzipped else None
 
 
 # Readers hand over at an `offset` where a record starts, with the `mark` where the previous one
@@ -381,7 +384,13 @@ def _records(it: ArchiveIterator, name: str, offset: int, end: int | None, gzipp
             return Broken(name, offset, None, None, "unreadable_record", ""), None
         try:
             item = _read(record, it, name)
-            offset = it.get_record_offset() + it.get_record_length()
+            at, length = it.get_record_offset(), it.get_record_length()
+            if at < offset or length <= 0:
+                # A gzip member holding more than one record: they have no offsets of their own
+                # to give as provenance, and warcio's offsets from there on go backwards.
+                log.info("%s: gzip member with more than one record after offset %s", name, offset)
+                return Broken(name, max(at, offset), url, record_id, "unreadable_record", ""), None
+            offset = at + length
         except Exception as exc:  # noqa: BLE001
             log.info("%s: record at %s unreadable: %s", name, offset, exc)
             return Broken(name, offset, url, record_id, "unreadable_record", ""), None

@@ -220,9 +220,14 @@ def to_json(record: Any) -> Any:
 
 
 def _other_to_json(value: Any) -> Any:
-    """Subclasses of list and dict are walked like them; anything else is taken as it is."""
+    """Subclasses of list and dict are walked like them, and of str, int and float made plain (an
+    lxml XPath string result is a str subclass: JSON writes it as a str, marshal refuses it);
+    anything else is taken as it is."""
     if isinstance(value, list):
         return [to_json(v) for v in value]
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
+    for plain in (str, int, float):
+        if isinstance(value, plain):
+            return plain(value)
     return value

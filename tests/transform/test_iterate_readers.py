@@ -178,3 +178,21 @@ def test_warcio_reading_on_to_the_end_gives_the_same_items(tmp_path, monkeypatch
         items, warcio_reads_alone = _items_and_warcio_reads(path, monkeypatch)
     assert items == expected == _warcio_only(path, monkeypatch)
     assert warcio_reads < warcio_reads_alone == 5  # from the folded record to the end
+
+
+def test_a_gzip_member_holding_two_records_is_reported_and_reading_goes_on(tmp_path):
+    """Records sharing a member have no offsets of their own: one Broken, never a loop or a
+    negative offset, and the records after it are read."""
+    page = b"<html><p>sida</p></html>"
+    raw = [_response(f"http://example.org/{n}", b"Content-Type: text/html\r\n", page, gz=False) for n in "abcd"]
+    path = tmp_path / "two.warc.gz"
+    path.write_bytes(gzip.compress(raw[0]) + gzip.compress(raw[1] + raw[2]) + gzip.compress(raw[3]))
+    items = list(iterate.iter_warc(path))
+    kinds = [(type(i).__name__, i.url) for i in items]
+    assert kinds[0] == ("WarcItem", "http://example.org/a") and kinds[-1] == ("WarcItem", "http://example.org/d")
+    assert ("Broken", "http://example.org/b") in kinds and len(items) <= 4
+    offsets = [i.capture.offset if isinstance(i, iterate.WarcItem) else i.offset for i in items]
+    assert offsets == sorted(offsets) and min(offsets) >= 0
+    points = iterate.split_points(path, 50) + [None]
+    pieces = [i for s, e in zip(points, points[1:]) for i in iterate.iter_warc(path, start=s, end=e)]
+    assert _items(path) == [dataclasses.asdict(x) | {"_cls": type(x).__name__} for x in pieces]

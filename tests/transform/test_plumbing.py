@@ -182,3 +182,17 @@ def test_image_dimensions_are_what_pillow_reads(head, width, height):
     assert (problem is None) == (width is not None)
     if problem:
         assert problem.startswith("image dimensions unreadable: ")
+
+
+def test_xpath_strings_in_a_record_are_made_plain_for_the_spill():
+    """An lxml XPath string is a str subclass: JSON takes it, marshal would refuse it."""
+    from lxml import etree
+
+    from transform.records import Link, to_json
+    from transform.spill import pack, unpack
+
+    smart = etree.fromstring("<a href='http://x.se/'>t</a>").xpath("string(@href)")
+    assert type(smart) is not str
+    record = to_json(Link(url=smart, text=smart, scope="internal"))
+    assert type(record["url"]) is str
+    assert unpack(pack(to_json([record, {"k": [smart]}]))) == [record, {"k": ["http://x.se/"]}]
