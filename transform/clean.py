@@ -23,7 +23,6 @@ _MOJIBAKE_UTF8 = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _BLANK_LINES = re.compile(r"\n{3,}")  # two or more blank lines (lines already stripped)
 _WS_OR_NL = re.compile(r"[\n \t\r\f\v\u00a0\u200b]+")
-_NL = re.compile(r"\s*\n\s*")
 
 DROP_TAGS = ("script", "style", "noscript", "template", "object", "embed", "applet", "iframe",
              "frame", "frameset", "link", "meta", "base", "form", "input", "button", "textarea", "select")

@@ -27,7 +27,6 @@ from transform.spill import TABLES, connect, create, dumps, unpack
 
 CORPUS_FILES = ("posts.jsonl", "pages.jsonl", "tumblr_posts.jsonl", "media.jsonl", "listings.jsonl", "rejects.jsonl")
 SIZE_IN_NAME = re.compile(r"-(\d+)x(\d+)(?=\.[A-Za-z0-9]+$)")
-TUMBLR_POST = re.compile(r"^/post/(\d+)")
 URL_CACHE = 1 << 14  # answers remembered while writing, for the URLs that recur on many records (bounded)
 ELLIPSIS_TAIL = re.compile(r"\s*(\[(\.\.\.|\u2026|&hellip;|&#8230;)\]|\u2026)\s*$")
 BATCH = 500  # rows inserted per executemany while choosing
@@ -115,11 +114,16 @@ def _aliases(db, rows) -> None:
     db.executemany(ALIAS_UPSERT, (row for row in dict.fromkeys(rows) if row[0]))
 
 
+def _other_slash(url: str) -> str:
+    """The same URL with its trailing slash dropped, or with one added: links name posts both ways."""
+    return url.rstrip("/") if url.endswith("/") else url + "/"
+
+
 def resolve(db, url: str | None) -> str | None:
     """The corpus id a URL stands for, through canonical links, shortlinks and redirects."""
     if not url:
         return None
-    for candidate in (url, url.rstrip("/") if url.endswith("/") else url + "/"):
+    for candidate in (url, _other_slash(url)):
         row = db.execute("SELECT id FROM alias WHERE url=?", (candidate,)).fetchone()
         if row:
             return row[0]
@@ -299,7 +303,7 @@ def _resolve_many(db, urls: list[str | None]) -> dict[str | None, str | None]:
     out = dict.fromkeys(urls)
     wanted = [u for u in urls if u]
     if wanted:
-        other = {u: u.rstrip("/") if u.endswith("/") else u + "/" for u in wanted}
+        other = {u: _other_slash(u) for u in wanted}
         ids = dict(_rows_in(db, "SELECT url, id FROM alias WHERE url IN (?)", wanted + list(other.values())))
         for u in wanted:
             out[u] = ids[u] if u in ids else ids.get(other[u])

@@ -25,13 +25,17 @@ XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=Tr
 # default lookup, in C, gives the same HtmlElement classes (bar the form-control subclasses,
 # which no rule uses, forms being dropped). No rule looks elements up by id() either, so the
 # parser does not build the id table (a tenth of the parse).
-# Text is decoded before it is parsed, so the parser is told UTF-8 and never guesses from a <meta>.
-HTML_PARSER = lxml_html.HTMLParser(collect_ids=False)
-UTF8_PARSER = lxml_html.HTMLParser(collect_ids=False, encoding="utf-8")
-for _parser in (HTML_PARSER, UTF8_PARSER):
-    _parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+def _html_parser(**options) -> lxml_html.HTMLParser:
+    parser = lxml_html.HTMLParser(collect_ids=False, **options)
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
         element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
         entity=lxml_html.HtmlEntity))
+    return parser
+
+
+HTML_PARSER = _html_parser()
+# Text is decoded before it is parsed, so the parser is told UTF-8 and never guesses from a <meta>.
+UTF8_PARSER = _html_parser(encoding="utf-8")
 
 
 def parse_html(text: str, utf8: bytes | None = None):
