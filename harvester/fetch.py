@@ -283,90 +283,98 @@ class Fetcher:
             raise FetchError(f"network error: {exc}", url) from None
         if not first:
             raise _StaleConnection()
+        spools: list = []  # the body files, closed here if reading fails (else the Exchange owns them)
         try:
-            head = bytearray(first)
-            status_parts = first.decode("latin-1").rstrip("\r\n").split(" ", 2)
-            if len(status_parts) < 2 or not status_parts[0].startswith("HTTP/"):
-                raise FetchError(f"not an HTTP response: {first[:60]!r}", url)
-            version = status_parts[0]
-            status = int(status_parts[1])
-            reason = status_parts[2] if len(status_parts) > 2 else ""
-            headers: list[tuple[str, str]] = []
-            while True:
-                line = conn.rfile.readline(MAX_LINE)
-                if not line:
-                    raise FetchError("connection closed inside the response headers", url)
-                head += line
-                if len(head) > MAX_HEAD:
-                    raise FetchError(f"response headers exceed {MAX_HEAD} bytes", url, retryable=False)
-                if line in (b"\r\n", b"\n"):
-                    break
-                if b":" in line:
-                    name, value = line.decode("latin-1").split(":", 1)
-                    headers.append((name.strip(), value.strip()))
-            hmap = {k.lower(): v for k, v in headers}
-            block = hashlib.sha1(head)
-            payload = hashlib.sha1()
-            raw = tempfile.SpooledTemporaryFile(max_size=SPOOL)
-            te = hmap.get("transfer-encoding", "").lower()
-            chunked = "chunked" in te
-            entity_file = raw
-            if chunked:
-                entity_file = tempfile.SpooledTemporaryFile(max_size=SPOOL)
-            counters = [0, 0]
-
-            def take_raw(data: bytes) -> None:
-                counters[0] += len(data)
-                if counters[0] > self.max_response:
-                    raise ResponseTooLarge(f"response exceeds {self.max_response} bytes", url)
-                if time.monotonic() > deadline:
-                    raise FetchError(f"response too slow (over {deadline - started:.0f}s)", url)
-                raw.write(data)
-                block.update(data)
-
-            def take_entity(data: bytes) -> None:
-                counters[1] += len(data)
-                payload.update(data)
-                if chunked:
-                    entity_file.write(data)
-
-            reusable = version == "HTTP/1.1" and hmap.get("connection", "").lower() != "close"
-            no_body = method == "HEAD" or status in (204, 304) or 100 <= status < 200
-            if no_body:
-                pass
-            elif chunked:
-                self._read_chunked(conn, url, take_raw, take_entity)
-            elif "content-length" in hmap:
-                try:
-                    length = int(hmap["content-length"])
-                except ValueError:
-                    raise FetchError(f"bad Content-Length {hmap['content-length']!r}", url, retryable=False) from None
-                if length > self.max_response:
-                    raise ResponseTooLarge(f"Content-Length {length} exceeds {self.max_response} bytes", url)
-                remaining = length
-                while remaining:
-                    data = conn.rfile.read1(min(remaining, 65536))
-                    if not data:
-                        raise FetchError(f"truncated body: got {length - remaining} of {length} bytes", url)
-                    take_raw(data)
-                    take_entity(data)
-                    remaining -= len(data)
-            else:
-                reusable = False
+            try:
+                head = bytearray(first)
+                status_parts = first.decode("latin-1").rstrip("\r\n").split(" ", 2)
+                if len(status_parts) < 2 or not status_parts[0].startswith("HTTP/"):
+                    raise FetchError(f"not an HTTP response: {first[:60]!r}", url)
+                version = status_parts[0]
+                status = int(status_parts[1])
+                reason = status_parts[2] if len(status_parts) > 2 else ""
+                headers: list[tuple[str, str]] = []
                 while True:
-                    data = conn.rfile.read1(65536)
-                    if not data:
+                    line = conn.rfile.readline(MAX_LINE)
+                    if not line:
+                        raise FetchError("connection closed inside the response headers", url)
+                    head += line
+                    if len(head) > MAX_HEAD:
+                        raise FetchError(f"response headers exceed {MAX_HEAD} bytes", url, retryable=False)
+                    if line in (b"\r\n", b"\n"):
                         break
-                    take_raw(data)
-                    take_entity(data)
-        except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError) as exc:
-            raise FetchError(f"connection reset: {exc}", url) from None
-        except socket.timeout:
-            raise FetchError(f"read timed out after {self.timeout:g}s", url) from None
-        except ValueError as exc:
-            raise FetchError(f"malformed response: {exc}", url, retryable=False) from None
-        except OSError as exc:
-            raise FetchError(f"network error: {exc}", url) from None
+                    if b":" in line:
+                        name, value = line.decode("latin-1").split(":", 1)
+                        headers.append((name.strip(), value.strip()))
+                hmap = {k.lower(): v for k, v in headers}
+                block = hashlib.sha1(head)
+                payload = hashlib.sha1()
+                raw = tempfile.SpooledTemporaryFile(max_size=SPOOL)
+                spools.append(raw)
+                te = hmap.get("transfer-encoding", "").lower()
+                chunked = "chunked" in te
+                entity_file = raw
+                if chunked:
+                    entity_file = tempfile.SpooledTemporaryFile(max_size=SPOOL)
+                    spools.append(entity_file)
+                counters = [0, 0]
+
+                def take_raw(data: bytes) -> None:
+                    counters[0] += len(data)
+                    if counters[0] > self.max_response:
+                        raise ResponseTooLarge(f"response exceeds {self.max_response} bytes", url)
+                    if time.monotonic() > deadline:
+                        raise FetchError(f"response too slow (over {deadline - started:.0f}s)", url)
+                    raw.write(data)
+                    block.update(data)
+
+                def take_entity(data: bytes) -> None:
+                    counters[1] += len(data)
+                    payload.update(data)
+                    if chunked:
+                        entity_file.write(data)
+
+                reusable = version == "HTTP/1.1" and hmap.get("connection", "").lower() != "close"
+                no_body = method == "HEAD" or status in (204, 304) or 100 <= status < 200
+                if no_body:
+                    pass
+                elif chunked:
+                    self._read_chunked(conn, url, take_raw, take_entity)
+                elif "content-length" in hmap:
+                    try:
+                        length = int(hmap["content-length"])
+                    except ValueError:
+                        raise FetchError(f"bad Content-Length {hmap['content-length']!r}", url, retryable=False) from None
+                    if length > self.max_response:
+                        raise ResponseTooLarge(f"Content-Length {length} exceeds {self.max_response} bytes", url)
+                    remaining = length
+                    while remaining:
+                        data = conn.rfile.read1(min(remaining, 65536))
+                        if not data:
+                            raise FetchError(f"truncated body: got {length - remaining} of {length} bytes", url)
+                        take_raw(data)
+                        take_entity(data)
+                        remaining -= len(data)
+                else:
+                    reusable = False
+                    while True:
+                        data = conn.rfile.read1(65536)
+                        if not data:
+                            break
+                        take_raw(data)
+                        take_entity(data)
+            except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError) as exc:
+                raise FetchError(f"connection reset: {exc}", url) from None
+            except socket.timeout:
+                raise FetchError(f"read timed out after {self.timeout:g}s", url) from None
+            except ValueError as exc:
+                raise FetchError(f"malformed response: {exc}", url, retryable=False) from None
+            except OSError as exc:
+                raise FetchError(f"network error: {exc}", url) from None
+        except BaseException:
+            for spool in spools:
+                spool.close()
+            raise
         if reusable:
             self._checkin(key, conn)
         else:

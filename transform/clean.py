@@ -20,9 +20,11 @@ _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}"
 # (C2, or C5 C6 CB E2 of the windows-1252 punctuation). A necessary condition, found by a fast
 # literal scan, so the slower character-class search runs only on pages that may hold mojibake.
 _MOJIBAKE_UTF8 = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
-_WS = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+# Runs of in-line whitespace, but for a lone space (collapsing it to a space would change nothing):
+# a page's ordinary word spaces are then no matches at all.
+_WS = re.compile("[\t\r\f\v\u00a0\u200b][ \t\r\f\v\u00a0\u200b]*| [ \t\r\f\v\u00a0\u200b]+")
 _BLANK_LINES = re.compile(r"\n{3,}")  # two or more blank lines (lines already stripped)
-_WS_OR_NL = re.compile(r"[\n \t\r\f\v\u00a0\u200b]+")
+_WS_OR_NL = re.compile("[\n\t\r\f\v\u00a0\u200b][\n \t\r\f\v\u00a0\u200b]*| [\n \t\r\f\v\u00a0\u200b]+")  # _WS, lines too
 
 DROP_TAGS = ("script", "style", "noscript", "template", "object", "embed", "applet", "iframe",
              "frame", "frameset", "link", "meta", "base", "form", "input", "button", "textarea", "select")
@@ -138,7 +140,9 @@ def norm_text(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", text)
     lines = "\n".join([line.strip() for line in _WS.sub(" ", text).split("\n")])
-    return _BLANK_LINES.sub("\n\n", lines).strip("\n")
+    if "\n\n\n" in lines:
+        lines = _BLANK_LINES.sub("\n\n", lines)
+    return lines.strip("\n")
 
 
 def inline_text(el) -> str:
@@ -149,7 +153,8 @@ def inline_text(el) -> str:
 
 
 _PARA, _LINE = "\u2029", "\u2028"
-_BREAKS = re.compile("[\\s\u2028\u2029]*[\u2028\u2029][\\s\u2028\u2029]*")
+# A break marker and the whitespace after it (breaks included: \s matches both markers).
+_BREAK_RUN = re.compile("([\u2028\u2029]\\s*)")
 LINE_TAGS = ("br", "li", "tr", "dt", "dd")
 UNSEEN_TAGS = ("script", "style", "noscript", "template")
 
@@ -195,7 +200,16 @@ def texts_of(el, until=None) -> tuple[str, str]:
 
 
 def _joined(parts: list[str]) -> str:
-    return norm_text(_BREAKS.sub(lambda m: "\n\n" if _PARA in m.group(0) else "\n", "".join(parts)))
+    """The parts as text: each run of whitespace holding break markers becomes a blank line if one
+    of them is a paragraph, else a line break. The run is cut at its first marker: what comes
+    before that is whitespace at the end of a piece."""
+    pieces = _BREAK_RUN.split("".join(parts))
+    out = []
+    for i in range(0, len(pieces) - 1, 2):
+        out.append(pieces[i].rstrip())
+        out.append("\n\n" if _PARA in pieces[i + 1] else "\n")
+    out.append(pieces[-1])
+    return norm_text("".join(out))
 
 
 _PLAIN_ABSOLUTE = re.compile(r"^https?://[^/?#]+(?:/[^?#]*)?(?:\?[^#]*)?(?:#.*)?$")

@@ -23,7 +23,7 @@ from transform.dates import sort_key
 from transform.extracted import TumblrFragment
 from transform.platforms.tumblr.merge import merge_fragments
 from transform.records import Capture, Reject, to_json
-from transform.spill import TABLES, connect, create, dumps, unpack
+from transform.spill import TABLES, connect, create, dumpb, dumps, unpack
 
 CORPUS_FILES = ("posts.jsonl", "pages.jsonl", "tumblr_posts.jsonl", "media.jsonl", "listings.jsonl", "rejects.jsonl")
 SIZE_IN_NAME = re.compile(r"-(\d+)x(\d+)(?=\.[A-Za-z0-9]+$)")
@@ -81,11 +81,13 @@ class Writer:
         self.bytes = 0
 
     def write(self, record: dict[str, Any]) -> None:
-        self.write_json(dumps(record))
+        self._line(dumpb(record))
 
     def write_json(self, text: str) -> None:
         """A record already serialised by `dumps` (as the spill stores those the merge leaves alone)."""
-        data = text.encode("utf-8")
+        self._line(text.encode("utf-8"))
+
+    def _line(self, data: bytes) -> None:
         self.sha.update(data)
         self.sha.update(b"\n")
         self.bytes += len(data) + 1
@@ -273,7 +275,7 @@ def _chain(db, result: MergeResult, ask: Answers) -> None:
     result.stats["chain.heads"] = len(heads)
 
 
-MEDIA_FIELDS = ("SELECT json_extract(json, '$.id'), json_extract(json, '$.mime') FROM media WHERE url=? "
+MEDIA_FIELDS = ("SELECT id, mime FROM media WHERE url=? "
                 "ORDER BY rank LIMIT 1")
 
 
@@ -320,8 +322,8 @@ def _captured_many(db, resolve_url: Remembered, urls: list[str]) -> dict[str, bo
 def _media_many(db, urls: list[str | None]) -> dict[str | None, tuple[str, str | None] | None]:
     """(id, mime) of the first media record (by rank) of each URL, None for those without."""
     out: dict = dict.fromkeys(urls)
-    for url, id_, mime in reversed(_rows_in(db, "SELECT url, json_extract(json, '$.id'), json_extract(json, '$.mime') "
-                                                "FROM media WHERE url IN (?) ORDER BY url, rank, rowid", urls)):
+    for url, id_, mime in reversed(_rows_in(db, "SELECT url, id, mime FROM media WHERE url IN (?) "
+                                                "ORDER BY url, rank, rowid", urls)):
         out[url] = (id_, mime)
     return out
 
@@ -566,8 +568,8 @@ def write_corpus(db, corpus: Path, warc_rejects: list[Reject]) -> MergeResult:
         ask.own_media.want(photo["best"] for rec in recs for photo in rec["photos"])
         for rec in recs:
             writers["tumblr_posts.jsonl"].write(_finish_tumblr(rec, ask))
-    for (js,) in db.execute("SELECT json FROM (SELECT url, json, row_number() OVER (PARTITION BY url ORDER BY rank) AS n "
-                            "FROM media) WHERE n = 1 ORDER BY json_extract(json, '$.id')"):
+    for (js,) in db.execute("SELECT json FROM (SELECT url, id, json, row_number() OVER (PARTITION BY url ORDER BY rank) AS n "
+                            "FROM media) WHERE n = 1 ORDER BY id"):
         writers["media.jsonl"].write_json(js)
     groups = groupby(db.execute("SELECT url, listing_type, maybe, record FROM listings "
                                 "ORDER BY url, listing_type, rank"), key=lambda r: (r[0], r[1]))

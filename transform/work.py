@@ -93,7 +93,8 @@ def handle(item: WarcItem, spill: Spill) -> None:
     if kind == "media":
         media = media_record(item.url, item.mime, item.body, item.size, item.payload_sha256(), cap, item.complete,
                              item.warnings)
-        spill.add("media", item.url, rank(cap, complete=item.complete), cap.payload_digest, dumps(to_json(media)))
+        spill.add("media", item.url, media.id, media.mime, rank(cap, complete=item.complete), cap.payload_digest,
+                  dumps(to_json(media)))
         spill.count(f"media.{media.kind}")
         return
     if kind == "other" and R.REST_POST.search(urlsplit(item.url).path):

@@ -214,3 +214,41 @@ def test_a_failed_commit_closes_the_responses_spooled_body(origin, tmp_path):
     assert any("disk trouble" in e for e in errors), "the home page's commit failed"
     unclosed = [str(w.message) for w in caught if "unclosed file" in str(w.message).lower()]
     assert unclosed == []
+
+
+def test_a_body_cut_short_closes_its_spooled_files(tmp_path):
+    """A response that promises more bytes than it sends (past the 1 MiB spool, chunked or not) is
+    a FetchError, and the temporary files its body went to are closed then, not left to the
+    garbage collector."""
+    import socket
+
+    from harvester.errors import FetchError
+    from harvester.fetch import Fetcher
+
+    body = b"x" * 1_500_000
+    answers = [b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 3000000\r\n\r\n" + body,
+               b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+               + b"%x\r\n" % len(body) + body + b"\r\n"]
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        for answer in answers:
+            conn, _ = server.accept()
+            conn.recv(65536)
+            conn.sendall(answer)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/"
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResourceWarning)
+            for _ in answers:
+                with pytest.raises(FetchError, match="truncated"):
+                    Fetcher("wparchive-test (+mailto:t@example.org)", timeout=5).fetch(url)
+            gc.collect()
+    finally:
+        thread.join(5)
+        server.close()
+    assert [str(w.message) for w in caught if "unclosed file" in str(w.message).lower()] == []

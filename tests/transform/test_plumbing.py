@@ -115,12 +115,21 @@ def test_to_json_gives_what_the_plain_walk_gave(record):
 
 
 def test_dumps_is_json_dumps_with_the_corpus_options():
-    values = [{"b": 1, "a": [1.5, -0.0, 1e300, float("nan")], "å": "ö\u2028\x00\"\\"}, [], {}, "s", None,
+    values = [{"b": 1, "a": [1, -0, 10 ** 18], "å": "ö\u2028\x00\"\\"}, [], {}, "s", None,
               {"k": {"z": True, "y": False}}, [OrderedDict(b=1, a=2)], 10 ** 30]
     for v in values:
         assert dumps(v) == json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     with pytest.raises(TypeError):
         dumps({1: 2, "a": 3})
+
+
+def test_dumps_writes_floats_as_json_numbers_and_never_nan():
+    """No corpus field is a float, but a value taken from a feed or API could be: written in
+    the shortest digits that read back the same, and NaN or infinity (not JSON) as null."""
+    finite = [1.5, -0.0, 1e300, 1e-05, 0.1, 123456789.123, 5e-324]
+    assert json.loads(dumps(finite)) == finite
+    assert dumps([1.5, 1e300]) == "[1.5,1e+300]"
+    assert dumps({"a": float("nan"), "b": float("inf"), "c": -float("inf")}) == '{"a":null,"b":null,"c":null}'
 
 
 def test_spill_keeps_every_row_in_order_across_batches(tmp_path):

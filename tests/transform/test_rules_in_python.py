@@ -1,10 +1,14 @@
-"""The rules written in Python over lxml's tag filter select exactly what their XPath selects."""
+"""The rules written in Python over lxml's tag filter, and the `Find` rules answered from a
+ScopeIndex, select exactly what their XPath selects."""
 import random
 
+import pytest
 from lxml import etree
+from warcio.archiveiterator import ArchiveIterator
 
 from transform.platforms.wordpress import rules as R
 from transform.platforms.wordpress.extract import parse_html
+from transform.platforms.wordpress.find import Find, ScopeIndex, ask
 
 ARTICLE_XPATH = etree.XPath(f"/html/body/descendant::article[starts-with(@id, 'post-') and {R.NOT_IN_COMMENTS}]")
 COMMENT_XPATH = etree.XPath(
@@ -17,25 +21,35 @@ IDS = ["comment-1", "li-comment-2", "comments", "post-3", "post-", "xpost-4", "C
 TAGS = ["li", "article", "div", "ul", "ol", "section"]
 
 
-def _random_page(rnd: random.Random) -> str:
+def _random_page(rnd: random.Random, tags: list[str], attributes, comments: float = 0.0) -> str:
+    """A page of random nested elements; `attributes(rnd, tag)` writes each one's attributes, and
+    a share `comments` of the children are HTML comments instead."""
     def element(depth: int) -> str:
-        tag = rnd.choice(TAGS)
-        attrs = ""
-        if rnd.random() < 0.7:
-            attrs += f' class="{rnd.choice(CLASSES)}"'
-        if rnd.random() < 0.5:
-            attrs += f' id="{rnd.choice(IDS)}"'
-        inner = "".join(element(depth + 1) for _ in range(rnd.randint(0, 3))) if depth < 4 else "t"
+        tag = rnd.choice(tags)
+        attrs = attributes(rnd, tag)
+        inner = "t"
+        if depth < 4:
+            inner = "".join("<!-- c -->t" if comments and rnd.random() < comments else element(depth + 1)
+                            for _ in range(rnd.randint(0, 3)))
         return f"<{tag}{attrs}>{inner}</{tag}>"
     body = "".join(element(0) for _ in range(rnd.randint(1, 4)))
     return f"<!DOCTYPE html><html><head><title>t</title></head><body>{body}</body></html>"
+
+
+def _comment_attributes(rnd: random.Random, tag: str) -> str:
+    attrs = ""
+    if rnd.random() < 0.7:
+        attrs += f' class="{rnd.choice(CLASSES)}"'
+    if rnd.random() < 0.5:
+        attrs += f' id="{rnd.choice(IDS)}"'
+    return attrs
 
 
 def test_python_rules_equal_their_xpath_on_random_pages():
     rnd = random.Random(11)
     found = {"articles": 0, "comments": 0}
     for _ in range(3000):
-        root = parse_html(_random_page(rnd))
+        root = parse_html(_random_page(rnd, TAGS, _comment_attributes))
         for node in (root, root.find(".//body"), root.find(".//li")):
             if node is None:
                 continue
@@ -50,3 +64,92 @@ def test_python_rules_outside_an_html_root_find_nothing():
     root = etree.fromstring("<page><body><li class='comment'/><article id='post-1'/></body></page>")
     assert R.comment_nodes(root) == COMMENT_XPATH(root) == []
     assert R.post_articles(root) == ARTICLE_XPATH(root) == []
+
+
+# Every Find rule against its own XPath: pages with the classes, rel words and tags the rules ask
+# for, in odd whitespace, nested in each other and inside comment areas.
+FIND_CLASSES = ["entry-title", "entry-content", "published", "updated", "entry-date", "author vcard", "vcard",
+                "author", "byline", "entry-meta", "posted-on", "wp-block-post-date", "wp-block-post-title",
+                "wp-block-post-content", "post-content", "entry", "fn", "comment-author", "comment-content",
+                "comment-meta", "comment-metadata", "wp-block-comment-author-name", "wp-block-comment-content",
+                "published updated", "updated\tpublished", " author\nvcard ",
+                "author\u00a0vcard", "comment", "comments-area", "comment-list", "entry-title\x0cx", "ENTRY-TITLE",
+                "xentry-title", "entry-titles", ""]
+FIND_RELS = ["tag", "category tag", "author", " tag", "tag\t", "nofollow author", "categories", ""]
+FIND_TAGS = ["div", "span", "time", "a", "h1", "li", "article", "p"]
+
+
+def _find_attributes(rnd: random.Random, tag: str) -> str:
+    attrs = ""
+    if rnd.random() < 0.7:
+        attrs += f' class="{rnd.choice(FIND_CLASSES)}"'
+    if rnd.random() < 0.15:
+        attrs += ' id="comments"'
+    if tag == "a" and rnd.random() < 0.6:
+        attrs += f' rel="{rnd.choice(FIND_RELS)}"'
+    if tag == "time" and rnd.random() < 0.8:
+        attrs += f' datetime="{rnd.choice(["2012-01-02T03:04:05+01:00", "", " ", "x"])}"'
+    return attrs
+
+
+def _find_rules() -> list:
+    rules = []
+    for name in dir(R):
+        value = getattr(R, name)
+        for rule in value if isinstance(value, list) else [value]:
+            if isinstance(rule, Find) and rule not in rules:
+                rules.append(rule)
+    return rules
+
+
+def test_find_rules_answer_from_the_index_what_their_xpath_answers():
+    rules = _find_rules()
+    assert len(rules) >= 20
+    rnd = random.Random(5)
+    answered = dict.fromkeys(range(len(rules)), 0)
+    for _ in range(1500):
+        root = parse_html(_random_page(rnd, FIND_TAGS, _find_attributes, comments=0.2))
+        for scope in [root, *root.iter("div", "article", "li")][:6]:
+            index = ScopeIndex(scope)
+            for i, rule in enumerate(rules):
+                want = rule(scope)
+                assert rule.select(index) == want, (rule, etree.tostring(scope))
+                assert ask(rule, scope, index) == want
+                answered[i] += bool(want)
+    assert all(n > 20 for n in answered.values()), [(rules[i].xpath[-70:], n) for i, n in answered.items() if n <= 20]  # each found things
+
+
+@pytest.fixture(scope="module")
+def replica_pages(wget_warc) -> list[bytes]:
+    """The HTML of the replica's pages as Debian's wget captured them."""
+    pages = []
+    with open(wget_warc, "rb") as fh:
+        for rec in ArchiveIterator(fh):
+            if rec.rec_type == "response" and "html" in (rec.http_headers.get_header("Content-Type") or ""):
+                pages.append(rec.content_stream().read())
+    return pages
+
+
+def test_find_rules_on_replica_pages(replica_pages):
+    """The same on real WordPress markup: the article and comments of every replica page."""
+    rules = _find_rules()
+    checked = 0
+    for body in replica_pages:
+        root = parse_html(body.decode("utf-8", "replace"))
+        if root is None:
+            continue
+        scopes = R.post_articles(root)[:1] + R.comment_nodes(root)[:3] + [root]
+        for scope in scopes:
+            index = ScopeIndex(scope)
+            for rule in rules:
+                assert rule.select(index) == rule(scope), rule
+                checked += 1
+    assert checked > 1000
+
+
+def test_an_index_is_used_only_for_its_own_scope():
+    root = parse_html("<html><body><div class='entry-title'>a</div><p><span class='entry-title'>b</span></p></body></html>")
+    rule = R.TITLE[0]
+    p = root.find(".//p")
+    assert [e.text for e in ask(rule, p, ScopeIndex(root))] == ["b"]  # another node's index: the XPath runs
+    assert [e.text for e in ask(rule, root, ScopeIndex(root))] == ["a", "b"]

@@ -18,6 +18,7 @@ from transform.clean import absolutize, clean_fragment, inline_text, norm_text, 
 from transform.dates import iso, rfc822, text_date
 from transform.extracted import Extracted, FeedItem, RestItem
 from transform.platforms.wordpress import rules as R
+from transform.platforms.wordpress.find import ScopeIndex, ask
 from transform.records import Capture, Chain, Comment, Link, Listing, MediaRef, Post
 
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
@@ -54,16 +55,16 @@ def parse_html(text: str, utf8: bytes | None = None):
             return None
 
 
-def _first(node, rules, want_str: bool = True):
+def _first(node, rules, want_str: bool = True, index: ScopeIndex | None = None):
     """The first answer of the first rule that has one: a non-blank string, or an element (with
-    `want_str`, only one with text)."""
-    return _first_with_text(node, rules, want_str)[0]
+    `want_str`, only one with text). `index`: a `ScopeIndex` of `node`, for the rules that use one."""
+    return _first_with_text(node, rules, want_str, index)[0]
 
 
-def _first_with_text(node, rules, want_str: bool = True):
+def _first_with_text(node, rules, want_str: bool = True, index: ScopeIndex | None = None):
     """`_first` and, for a string or (with `want_str`) an element, its text, computed once."""
     for rule in rules:
-        found = rule(node)
+        found = ask(rule, node, index)
         if isinstance(found, list):
             for value in found:
                 if isinstance(value, str):
@@ -200,13 +201,14 @@ def looks_like_post(url: str, host: str) -> bool | None:
     return False
 
 
-def _terms(article, root, host: str) -> tuple[list[str], list[str], list[str]]:
+def _terms(article, root, host: str, index: ScopeIndex | None = None,
+           root_index: ScopeIndex | None = None) -> tuple[list[str], list[str], list[str]]:
     cats: list[str] = []
     tags: list[str] = []
     warnings: list[str] = []
     links = []
     for rule in R.TERM_LINKS:
-        links = rule(article) or rule(root)
+        links = ask(rule, article, index) or ask(rule, root, root_index)
         if links:
             break
     for a in links:
@@ -261,14 +263,15 @@ def _comments(root, base: str) -> tuple[list[Comment], list[str]]:
                 parent = node_ids[anc]
                 break
         body = _own_body(li)
-        _, author_text = _first_with_text(body, R.COMMENT_AUTHOR)
-        date_raw, date_text = _first_with_text(body, R.COMMENT_DATE)
+        index = ScopeIndex(body)
+        _, author_text = _first_with_text(body, R.COMMENT_AUTHOR, index=index)
+        date_raw, date_text = _first_with_text(body, R.COMMENT_DATE, index=index)
         date = None
         if isinstance(date_raw, str):
             date = iso(date_raw)
         elif date_raw is not None:
             date = text_date(date_text)
-        text_el = _first(body, R.COMMENT_TEXT, want_str=False)
+        text_el = _first(body, R.COMMENT_TEXT, want_str=False, index=index)
         text = text_of(text_el) if text_el is not None else text_of(body)
         if author_text is None:
             warnings.append(f"comment {cid} has no author")
@@ -391,8 +394,8 @@ def text_and_teaser(content) -> tuple[str, str | None]:
     return whole, (before or None) if marker else None
 
 
-def _title(article, root, head: dict[str, str]) -> str | None:
-    el = _first(article, R.TITLE, want_str=False)
+def _title(article, root, head: dict[str, str], index: ScopeIndex | None = None) -> str | None:
+    el = _first(article, R.TITLE, want_str=False, index=index)
     if el is not None and not isinstance(el, str):
         return inline_text(el) or None
     for value in (head.get(R.META_TITLE, ""), R.TITLE_TAG(root).strip()):
@@ -429,25 +432,31 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
         warnings.append("no WordPress post id found (body class, shortlink, article id); id derived from the URL")
     if id_source != "body_class" and post_id is not None:
         warnings.append(f"post id taken from {id_source}")
-    title = _title(article, root, head)
+    # The rules below ask the article, and the whole page where it has no answer: one walk over
+    # each answers the rules that name classes.
+    index = ScopeIndex(article)
+    root_index = ScopeIndex(root) if article is not root else index
+    title = _title(article, root, head, index)
     if not title:
         warnings.append("no title found")
-    published = iso(_first(article, R.PUBLISHED) or (_first(root, R.PUBLISHED) if article is not root else None))
+    published = iso(_first(article, R.PUBLISHED, index=index)
+                    or (_first(root, R.PUBLISHED, index=root_index) if article is not root else None))
     if published is None:
-        el = _first(article, R.DATE_TEXT, want_str=False)
+        el = _first(article, R.DATE_TEXT, want_str=False, index=index)
         if el is None:
-            el = _first(root, R.DATE_TEXT, want_str=False)
+            el = _first(root, R.DATE_TEXT, want_str=False, index=root_index)
         day = text_date(inline_text(el)) if el is not None and not isinstance(el, str) else None
         if day:
             published = day
             warnings.append("published date read from the page text (no <time datetime>); no time of day")
         elif role == "post":
             warnings.append("no published date found on the page")
-    modified = iso(_first(article, R.MODIFIED) or (_first(root, R.MODIFIED) if article is not root else None)
+    modified = iso(_first(article, R.MODIFIED, index=index)
+                   or (_first(root, R.MODIFIED, index=root_index) if article is not root else None)
                    or head.get(R.META_MODIFIED))
     authors = []
     for rule in R.AUTHORS:
-        for el in rule(article) or rule(root):
+        for el in ask(rule, article, index) or ask(rule, root, root_index):
             name = inline_text(el)
             if name and name not in authors:
                 authors.append(name)
@@ -457,9 +466,9 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
         authors = [head[R.META_AUTHOR]]
     if not authors and role == "post":
         warnings.append("no author found")
-    cats, tags, term_warnings = _terms(article, root, host) if role == "post" else ([], [], [])
+    cats, tags, term_warnings = _terms(article, root, host, index, root_index) if role == "post" else ([], [], [])
     warnings.extend(term_warnings)
-    content = _first(article, R.CONTENT, want_str=False)
+    content = _first(article, R.CONTENT, want_str=False, index=index)
     if content is None or isinstance(content, str):
         content = None
         warnings.append("no entry content found")

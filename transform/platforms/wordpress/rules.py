@@ -1,7 +1,8 @@
 """Where WordPress puts each fact, as ordered XPath rules: core markup first, theme guesses last.
 
 A new theme quirk is a new rule at the right place in a list, not a new branch in extract.py.
-Rules for things inside the post exclude the comment area.
+Rules for things inside the post exclude the comment area. A rule relative to the post or a
+comment that names its elements by tag, class and rel is a `Find` (an XPath too, see find.py).
 """
 from __future__ import annotations
 
@@ -9,14 +10,8 @@ import re
 
 from lxml import etree
 
-
-def _has_class(name: str) -> str:
-    """The class token test; the cheap substring test first lets XPath skip most elements."""
-    return f"(contains(@class, '{name}') and contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
-
-
-NOT_IN_COMMENTS = (f"not(ancestor::*[{_has_class('comment')} or {_has_class('comments-area')} "
-                   f"or {_has_class('comment-list')} or @id='comments' or {_has_class('wp-block-comments')}])")
+from transform.platforms.wordpress.find import (NOT_IN_COMMENTS, Find, class_tokens, has_class as _has_class,
+                                                 not_in_comments)
 
 
 def X(path: str) -> etree.XPath:
@@ -38,14 +33,7 @@ SHORTLINK = X("string(//link[@rel='shortlink']/@href)")
 
 # Two rules that name their element are Python over lxml's tag filter (C), which skips every other
 # element faster than an XPath scan tests it; each does exactly what the XPath beside it says.
-_XML_SPACE = re.compile(r"[ \t\r\n]+")
-COMMENT_AREA_CLASSES = frozenset(("comment", "comments-area", "comment-list", "wp-block-comments"))
 COMMENT_NODE_CLASSES = frozenset(("comment", "pingback", "trackback"))
-
-
-def class_tokens(value: str | None) -> set[str]:
-    """The tokens of a class attribute as XPath's normalize-space splits it (XML whitespace only)."""
-    return set(_XML_SPACE.split(value.strip(" \t\r\n"))) if value else set()
 
 
 def _in_body(node, tag: str):
@@ -55,15 +43,6 @@ def _in_body(node, tag: str):
         return
     for body in root.iterchildren("body"):
         yield from body.iterdescendants(tag)
-
-
-def not_in_comments(el) -> bool:
-    """NOT_IN_COMMENTS: no ancestor is a comment or the comment area."""
-    for anc in el.iterancestors():
-        cls = anc.get("class")
-        if anc.get("id") == "comments" or (cls and "comment" in cls and class_tokens(cls) & COMMENT_AREA_CLASSES):
-            return False
-    return True
 
 
 def post_articles(node) -> list:
@@ -93,50 +72,50 @@ ARTICLE = [
 ]
 
 TITLE = [
-    X(f".//*[{_has_class('entry-title')} and {NOT_IN_COMMENTS}]"),
-    X(f".//*[{_has_class('wp-block-post-title')} and {NOT_IN_COMMENTS}]"),
+    Find(classes=("entry-title",), outside_comments=True),
+    Find(classes=("wp-block-post-title",), outside_comments=True),
     X(f"//*[{_has_class('entry-title')}]"),
     X(f"//*[{_has_class('wp-block-post-title')}]"),
 ]
 TITLE_TAG = X("string(//title)")
 
 PUBLISHED = [
-    X(f".//time[{_has_class('published')} and {NOT_IN_COMMENTS}]/@datetime"),
-    X(f".//time[{_has_class('entry-date')} and {NOT_IN_COMMENTS}]/@datetime"),
-    X(f".//*[{_has_class('wp-block-post-date')} and {NOT_IN_COMMENTS}]//time/@datetime"),
+    Find("time", ("published",), outside_comments=True, attr="datetime"),
+    Find("time", ("entry-date",), outside_comments=True, attr="datetime"),
+    Find(classes=("wp-block-post-date",), outside_comments=True, then="time", attr="datetime"),
     X(f"//*[{_has_class('wp-block-post-date')}]//time/@datetime"),
     X("//meta[@property='article:published_time']/@content"),
-    X(f".//*[{_has_class('entry-meta')} or {_has_class('posted-on')}]//time/@datetime"),
+    Find(any_class=("entry-meta", "posted-on"), then="time", attr="datetime"),
 ]
 MODIFIED = [
     # A theme that prints one <time class="published updated"> shows the publication date there.
-    X(f".//time[{_has_class('updated')} and not({_has_class('published')}) and {NOT_IN_COMMENTS}]/@datetime"),
+    Find("time", ("updated",), not_class=("published",), outside_comments=True, attr="datetime"),
 ]
 DATE_TEXT = [
-    X(f".//time[{_has_class('entry-date')} and {NOT_IN_COMMENTS}]"),
-    X(f".//*[{_has_class('posted-on')} or {_has_class('entry-date')} or {_has_class('entry-meta')}][{NOT_IN_COMMENTS}]"),
+    Find("time", ("entry-date",), outside_comments=True),
+    Find(any_class=("posted-on", "entry-date", "entry-meta"), outside_comments=True),
     X(f"//*[{_has_class('wp-block-post-date')}]"),
 ]
 
 AUTHORS = [
-    X(f".//*[{_has_class('author')} and {_has_class('vcard')} and {NOT_IN_COMMENTS}]//a"),
-    X(f".//*[{_has_class('byline')} and {NOT_IN_COMMENTS}]//a"),
-    X(f".//a[contains(concat(' ', @rel, ' '), ' author ') and {NOT_IN_COMMENTS}]"),
+    Find(classes=("author", "vcard"), outside_comments=True, then="a"),
+    Find(classes=("byline",), outside_comments=True, then="a"),
+    Find("a", rel=("author",), outside_comments=True),
     X(f"//*[{_has_class('wp-block-post-author-name')} or {_has_class('wp-block-post-author__name')}][{NOT_IN_COMMENTS}]"),
-    X(f".//*[{_has_class('author')} and {_has_class('vcard')} and {NOT_IN_COMMENTS}]"),
+    Find(classes=("author", "vcard"), outside_comments=True),
 ]
 
 TERM_LINKS = [
-    X(f".//a[(contains(concat(' ', @rel, ' '), ' tag ') or contains(concat(' ', @rel, ' '), ' category ')) and {NOT_IN_COMMENTS}]"),
+    Find("a", rel=("tag", "category"), outside_comments=True),
     X(f"//*[{_has_class('wp-block-post-terms')}]//a"),
 ]
 
 CONTENT = [
-    X(f".//*[{_has_class('entry-content')} and {NOT_IN_COMMENTS}]"),
-    X(f".//*[{_has_class('wp-block-post-content')}]"),
+    Find(classes=("entry-content",), outside_comments=True),
+    Find(classes=("wp-block-post-content",)),
     X(f"//*[{_has_class('entry-content')}]"),
     X(f"//*[{_has_class('wp-block-post-content')}]"),
-    X(f".//*[{_has_class('post-content')} or {_has_class('entry')}]"),
+    Find(any_class=("post-content", "entry")),
 ]
 
 PREVIOUS = [
@@ -156,10 +135,11 @@ COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
 COMMENT_CHILD_IDS = X("./*[1]/@id | ./article/@id | ./div/@id")  # where the id is when not on the <li>
 HAS_LI = X("boolean(.//li)")  # a comment's own body holds no replies
 COMMENT_REPLIES = X(".//ul[contains(@class, 'children')] | .//ol[contains(@class, 'children')]")
-COMMENT_AUTHOR = [X(f".//*[{_has_class('fn')}]"), X(f".//*[{_has_class('comment-author')}]"),
-                  X(f".//*[{_has_class('wp-block-comment-author-name')}]")]
-COMMENT_DATE = [X(".//time/@datetime"), X(f".//*[{_has_class('comment-metadata')} or {_has_class('comment-meta')} or {_has_class('wp-block-comment-date')}]")]
-COMMENT_TEXT = [X(f".//*[{_has_class('comment-content')} or {_has_class('wp-block-comment-content')}]")]
+COMMENT_AUTHOR = [Find(classes=("fn",)), Find(classes=("comment-author",)),
+                  Find(classes=("wp-block-comment-author-name",))]
+COMMENT_DATE = [Find("time", attr="datetime"),
+                Find(any_class=("comment-metadata", "comment-meta", "wp-block-comment-date"))]
+COMMENT_TEXT = [Find(any_class=("comment-content", "wp-block-comment-content"))]
 
 # A listed post's link text is its title only inside the title heading (rel=bookmark also wraps dates).
 IN_TITLE = X("boolean(ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
