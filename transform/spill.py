@@ -78,7 +78,8 @@ def create(db: sqlite3.Connection) -> None:
 
 
 class Spill:
-    """Append-only writer for one worker's share of the records; rows are written in batches."""
+    """Append-only writer for one worker's share of the records; rows are written in batches, in
+    one transaction committed at `close` (SQLite's page cache, bounded, spills to the file)."""
 
     BATCH = 500
     PAGE_SIZE = 32768  # most rows carry a record of several KiB: large pages spare overflow chains
@@ -104,7 +105,6 @@ class Spill:
                 self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
                 rows.clear()
         self._pending = 0
-        self.db.commit()
 
     def count(self, name: str, n: int = 1) -> None:
         self.stats[name] = self.stats.get(name, 0) + n
