@@ -385,11 +385,16 @@ class Fetcher:
             block_digest=sha1_b32(block), payload_digest=sha1_b32(payload), entity_length=counters[1],
             chunked=chunked, elapsed=time.monotonic() - started,
         )
-        if parse and any(ex.content_type.startswith(t) for t in PARSEABLE):
-            ex.content, ex.content_note = decode_content(entity_file, hmap.get("content-encoding", ""),
-                                                         self.max_decompressed)
-        if chunked:
-            entity_file.close()
+        try:
+            if parse and any(ex.content_type.startswith(t) for t in PARSEABLE):
+                ex.content, ex.content_note = decode_content(entity_file, hmap.get("content-encoding", ""),
+                                                             self.max_decompressed)
+        except BaseException:
+            raw.close()
+            raise
+        finally:
+            if chunked:
+                entity_file.close()
         return ex
 
     def _read_chunked(self, conn: _Conn, url: str, take_raw, take_entity) -> None:

@@ -28,10 +28,11 @@ TABLES = {
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 # orjson writes what _ENCODER writes, byte for byte, for the str, int (64 bits), bool, None, list
 # and dict records are made of (tested on random values and on whole corpora), several times
-# faster. Everything else it must refuse rather than write its own way (subclasses, dataclasses,
-# dates), so that json decides those exactly as before: ints past 64 bits, say, or an error.
-# Floats, in no corpus field, are orjson's: shortest round-trip digits, NaN and infinity as null
-# (json would write NaN, which is not JSON).
+# faster. What it refuses (ints past 64 bits, subclasses, dataclasses, dates: it is told to) goes
+# to json as before, whole value and all. Two kinds of value no record holds come out otherwise:
+# enum members and UUIDs, which orjson writes as their value where json raises; and floats,
+# written in orjson's shortest digits with NaN and infinity as null (json would write NaN, which
+# is not JSON), unless the value holds something that sends it to json.
 _ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | \
     orjson.OPT_PASSTHROUGH_DATETIME
 

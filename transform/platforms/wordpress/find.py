@@ -3,8 +3,9 @@ them for one scope (an article, a comment) from a single walk.
 
 Each `Find` is an XPath (`Find.xpath`, what calling it runs) and the same question put to a
 `ScopeIndex`. A post page asks a dozen such rules of its article; as XPath that is a dozen scans of
-the article, through the index one walk in all. The answers are the same, element for element and
-string for string (tests compare the two on real and random pages).
+the article, through the index one walk (and a second, for document order, only when one rule
+finds several of its classes). The answers are the same, element for element and string for
+string (tests compare the two on real and random pages).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re
 from lxml import etree
 
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")  # what a rule may name: one class token, tag or attribute
 COMMENT_AREA_CLASSES = frozenset(("comment", "comments-area", "comment-list", "wp-block-comments"))
 
 
@@ -104,13 +106,18 @@ class Find:
     `rel`, outside the comments]`, then `//THEN` below each, then `/@ATTR`; every part optional."""
 
     __slots__ = ("tag", "classes", "any_class", "not_class", "rel", "outside_comments", "then", "attr",
-                 "xpath", "_compiled")
+                 "xpath", "_compiled", "_need_tokens")
 
     def __init__(self, tag: str = "*", classes: tuple[str, ...] = (), any_class: tuple[str, ...] = (),
                  not_class: tuple[str, ...] = (), rel: tuple[str, ...] = (), outside_comments: bool = False,
                  then: str | None = None, attr: str | None = None):
         self.tag, self.classes, self.any_class, self.not_class = tag, tuple(classes), tuple(any_class), tuple(not_class)
         self.rel, self.outside_comments, self.then, self.attr = tuple(rel), outside_comments, then, attr
+        names = [*self.classes, *self.any_class, *self.not_class, *self.rel, then or "x", attr or "x"]
+        if not all(_NAME.match(n) for n in names) or not (tag == "*" or _NAME.match(tag)):
+            # a name with spaces, quotes or XPath in it would make the XPath ask something else
+            raise ValueError(f"a Find rule names single lower-case tokens, tags and attributes: {names + [tag]}")
+        self._need_tokens = len(self.classes) > 1 or bool(self.classes and self.any_class) or bool(self.not_class)
         tests = [has_class(c) for c in self.classes]
         if self.any_class:
             tests.append("(" + " or ".join(has_class(c) for c in self.any_class) + ")")
@@ -153,11 +160,10 @@ class Find:
         else:  # by tag alone: lxml's tag filter finds those
             entries = index.scope.iterdescendants(etree.Element if self.tag == "*" else self.tag)
         out = []
-        need_tokens = len(self.classes) > 1 or (self.classes and self.any_class) or self.not_class
         for el in entries:
             if self.tag != "*" and el.tag != self.tag:
                 continue
-            if need_tokens:
+            if self._need_tokens:
                 tokens = class_tokens(el.get("class"))
                 if not tokens.issuperset(self.classes) or (self.any_class and tokens.isdisjoint(self.any_class)) \
                         or not tokens.isdisjoint(self.not_class):
