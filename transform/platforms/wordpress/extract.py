@@ -298,7 +298,15 @@ def _own_body(li):
     return copy
 
 
-def _media(content, base: str, published: str | None) -> list[MediaRef]:
+def _anchors(content, base: str) -> list[tuple]:
+    """Each `<a>` of the content with its absolute URL, fragment dropped (None without one): asked
+    by the media, link and named-post lists alike, so worked out once."""
+    if content is None:
+        return []
+    return [(a, canonical(absolutize(a.get("href"), base))) for a in content.iter("a")]
+
+
+def _media(content, base: str, published: str | None, anchors: list[tuple]) -> list[MediaRef]:
     if content is None:
         return []
     found: dict[str, MediaRef] = {}
@@ -330,8 +338,7 @@ def _media(content, base: str, published: str | None) -> list[MediaRef]:
             found[original] = ref
             order.append(original)
         ref.variants = sorted(set(ref.variants) | variants)
-    for a in content.iter("a"):
-        href = canonical(absolutize(a.get("href"), base))
+    for a, href in anchors:
         if not href:
             continue
         path = urlsplit(href).path
@@ -355,13 +362,10 @@ def _mime_from(url: str) -> str | None:
     return _MIMES.get(ext)
 
 
-def _links(content, base: str, host: str) -> list[Link]:
-    if content is None:
-        return []
+def _links(anchors: list[tuple], host: str) -> list[Link]:
     out: list[Link] = []
     seen = set()
-    for a in content.iter("a"):
-        href = canonical(absolutize(a.get("href"), base))
+    for a, href in anchors:
         if not href or not href.startswith(("http://", "https://")) or href in seen:
             continue
         seen.add(href)
@@ -473,9 +477,10 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
         content = None
         warnings.append("no entry content found")
     content_text, teaser = text_and_teaser(content)
-    media = _media(content, url, published)
-    links = _links(content, url, host)
-    names, maybe, titles = _named_posts(content, url, host) if role == "page" else ([], [], {})
+    anchors = _anchors(content, url)
+    media = _media(content, url, published, anchors)
+    links = _links(anchors, host)
+    names, maybe, titles = _named_posts(anchors, host) if role == "page" else ([], [], {})
     comments, comment_warnings = _comments(root, url) if role == "post" else ([], [])
     warnings.extend(comment_warnings)
     excerpt = teaser or next((head[k] for k in R.META_DESCRIPTION if head.get(k)), None)
@@ -526,16 +531,13 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     return result
 
 
-def _named_posts(scope, base: str, host: str) -> tuple[list[str], list[str], dict[str, str]]:
-    """The post links of a page's content, the links that may be posts, and the text each shows
-    (an Arkiv-like page shows each post by its title)."""
-    if scope is None:
-        return [], [], {}
+def _named_posts(anchors: list[tuple], host: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """The post links of a page's content (its `_anchors`), the links that may be posts, and the
+    text each shows (an Arkiv-like page shows each post by its title)."""
     names: dict[str, None] = {}
     maybe: dict[str, None] = {}
     titles: dict[str, str] = {}
-    for a in scope.iter("a"):
-        href = canonical(absolutize(a.get("href"), base))
+    for a, href in anchors:
         if not href:
             continue
         verdict = looks_like_post(href, host)

@@ -36,24 +36,23 @@ SHORTLINK = X("string(//link[@rel='shortlink']/@href)")
 COMMENT_NODE_CLASSES = frozenset(("comment", "pingback", "trackback"))
 
 
-def _in_body(node, tag: str):
-    """/html/body/descendant::TAG, in document order."""
+def _bodies(node) -> list:
+    """/html/body: the `body` children of the document's `html` root."""
     root = node.getroottree().getroot()
-    if root.tag != "html":
-        return
-    for body in root.iterchildren("body"):
-        yield from body.iterdescendants(tag)
+    return list(root.iterchildren("body")) if root.tag == "html" else []
 
 
 def post_articles(node) -> list:
     """/html/body/descendant::article[starts-with(@id, 'post-') and NOT_IN_COMMENTS]"""
-    return [a for a in _in_body(node, "article") if (a.get("id") or "").startswith("post-") and not_in_comments(a)]
+    return [a for body in _bodies(node) for a in body.iterdescendants("article")
+            if (a.get("id") or "").startswith("post-") and not_in_comments(a)]
 
 
 def comment_nodes(node) -> list:
     """/html/body/descendant::li[(has_class comment, pingback or trackback) or starts-with(@id,
     'comment-') or starts-with(@id, 'li-comment-')]"""
-    return [li for li in _in_body(node, "li") if _is_comment_node(li.get("class"), li.get("id"))]
+    return [li for body in _bodies(node) for li in body.iterdescendants("li")
+            if _is_comment_node(li.get("class"), li.get("id"))]
 
 
 def _is_comment_node(cls: str | None, id_: str | None) -> bool:
