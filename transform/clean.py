@@ -149,7 +149,9 @@ def inline_text(el) -> str:
     if el is None:
         return ""
     text = (el.text or "") if not len(el) else " ".join(el.itertext())  # most links hold one string
-    return unicodedata.normalize("NFC", _WS_OR_NL.sub(" ", text)).strip()
+    if not text.isprintable() or "  " in text:  # else nothing to collapse: every _WS_OR_NL is unprintable
+        text = _WS_OR_NL.sub(" ", text)
+    return unicodedata.normalize("NFC", text).strip()
 
 
 _PARA, _LINE = "\u2029", "\u2028"
