@@ -275,8 +275,7 @@ def _chain(db, result: MergeResult, ask: Answers) -> None:
     result.stats["chain.heads"] = len(heads)
 
 
-MEDIA_FIELDS = ("SELECT id, mime FROM media WHERE url=? "
-                "ORDER BY rank LIMIT 1")
+MEDIA_FIELDS = "SELECT id, mime FROM media WHERE url=? ORDER BY rank LIMIT 1"
 
 
 def _revisited_media(db, url: str) -> tuple[str, str | None] | None:

@@ -48,10 +48,7 @@ def dumpb(obj: Any) -> bytes:
 
 def dumps(obj: Any) -> str:
     """`dumpb` as text."""
-    try:
-        return orjson.dumps(obj, option=_ORJSON).decode("utf-8")
-    except orjson.JSONEncodeError:
-        return _ENCODER.encode(obj)
+    return dumpb(obj).decode("utf-8")
 
 
 def pack(obj: Any) -> bytes:

@@ -27,13 +27,21 @@ NOT_IN_COMMENTS = (f"not(ancestor::*[{has_class('comment')} or {has_class('comme
                    f"or {has_class('comment-list')} or @id='comments' or {has_class('wp-block-comments')}])")
 
 
+def _tokens(value: str) -> list[str] | set[str]:
+    """The distinct tokens of a non-empty class attribute as XPath's normalize-space splits it (XML
+    whitespace only); a list when there is just one, sparing a set."""
+    if value.isascii() and value.isprintable():  # the only whitespace left is the space
+        tokens = value.split()
+        return tokens if len(tokens) < 2 else set(tokens)
+    return set(_XML_SPACE.split(value.strip(" \t\r\n")))
+
+
 def class_tokens(value: str | None) -> set[str]:
-    """The tokens of a class attribute as XPath's normalize-space splits it (XML whitespace only)."""
+    """The tokens of a class attribute, as a set."""
     if not value:
         return set()
-    if value.isascii() and value.isprintable():  # the only whitespace left is the space
-        return set(value.split())
-    return set(_XML_SPACE.split(value.strip(" \t\r\n")))
+    tokens = _tokens(value)
+    return tokens if isinstance(tokens, set) else set(tokens)
 
 
 def _comment_area(el) -> bool:
@@ -67,13 +75,7 @@ class ScopeIndex:
             cls = el.get("class")
             if not cls:
                 continue
-            if cls.isascii() and cls.isprintable():  # class_tokens, without a set for one token
-                tokens = cls.split()
-                if len(tokens) > 1:
-                    tokens = set(tokens)
-            else:
-                tokens = class_tokens(cls)
-            for token in tokens:
+            for token in _tokens(cls):
                 found = by_class.get(token)
                 if found is None:
                     by_class[token] = [el]
