@@ -173,32 +173,36 @@ def texts_of(el, until=None) -> tuple[str, str]:
         return "", ""
     parts: list[str] = []
     cut: list[int] = []
-
-    def walk(node) -> None:
-        if node is until:
-            cut.append(len(parts))
-        tag = node.tag
-        if not isinstance(tag, str):
-            tag = ""  # a comment or processing instruction: only its tail is text
-        block = tag in BLOCK_TAGS
-        if block:
-            parts.append(_LINE if tag in LINE_TAGS else _PARA)
-        if tag not in UNSEEN_TAGS:
-            text = node.text if tag else None
-            if text:
-                parts.append(text.replace("\n", " "))
-            for child in node:
-                walk(child)
-        if block:
-            parts.append(_LINE if tag in LINE_TAGS else _PARA)
-        if node is not el:
-            tail = node.tail
-            if tail:
-                parts.append(tail.replace("\n", " "))
-
-    walk(el)
+    _walk(el, until, parts, cut, True)
     whole = _joined(parts)
     return whole, _joined(parts[: cut[0]]) if cut else whole
+
+
+def _walk(node, until, parts: list[str], cut: list[int], top: bool = False) -> None:
+    """Text pieces of `node` and its tail (not for `top`) in `parts`, with break markers around
+    blocks; where `until` starts, `len(parts)` goes in `cut`. A module function, not a closure:
+    a closure calling itself is a reference cycle that keeps the whole tree alive until the
+    garbage collector runs."""
+    if node is until:
+        cut.append(len(parts))
+    tag = node.tag
+    if not isinstance(tag, str):
+        tag = ""  # a comment or processing instruction: only its tail is text
+    block = tag in BLOCK_TAGS
+    if block:
+        parts.append(_LINE if tag in LINE_TAGS else _PARA)
+    if tag not in UNSEEN_TAGS:
+        text = node.text if tag else None
+        if text:
+            parts.append(text.replace("\n", " "))
+        for child in node:
+            _walk(child, until, parts, cut)
+    if block:
+        parts.append(_LINE if tag in LINE_TAGS else _PARA)
+    if not top:
+        tail = node.tail
+        if tail:
+            parts.append(tail.replace("\n", " "))
 
 
 def _joined(parts: list[str]) -> str:

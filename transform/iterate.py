@@ -160,18 +160,9 @@ def split_points(path: str | os.PathLike, every: int = RANGE_BYTES) -> list[int]
             return points
         target = every
         while target < size:
-            fh.seek(target)
-            window = fh.read(every)
-            found = None
-            i = window.find(_GZIP_MAGIC)
-            while i >= 0:
-                if _is_member_start(fh, target + i):
-                    found = target + i
-                    break
-                i = window.find(_GZIP_MAGIC, i + 1)
+            found = next_member_start(fh, target - 1)
             if found is None:
-                target += every
-                continue
+                break
             points.append(found)
             target = found + every
     return points

@@ -161,3 +161,65 @@ def test_a_find_rule_takes_plain_names_only(parts):
     """A name the index would read one way and the XPath another is refused when the rule is made."""
     with pytest.raises(ValueError):
         Find(**parts)
+
+
+BODY_CLASS_XPATH = etree.XPath("string(/html/body/@class)")
+HTML_LANG_XPATH = etree.XPath("string(/html/@lang)")
+MORE_XPATH = etree.XPath("descendant::span[starts-with(@id, 'more-') and string-length(@id) > 5"
+                         " and translate(substring(@id, 6), '0123456789', '') = '']")
+MORE_IDS = ["more-1", "more-123", "more-", "more-x", "more-1x", "more-x1", "more-1 2", "more-١٢", "More-1",
+            "xmore-1", "more--1", "more-0", " more-1", "more-1 ", ""]
+
+
+def _more_attributes(rnd: random.Random, tag: str) -> str:
+    attrs = f' id="{rnd.choice(MORE_IDS)}"' if rnd.random() < 0.6 else ""
+    if tag in ("html", "body") and rnd.random() < 0.7:
+        attrs += rnd.choice([' class="single postid-1"', ' class=""', ' lang="sv-SE"', ' lang=""', " class"])
+    return attrs
+
+
+def test_body_class_lang_and_more_marker_equal_their_xpath():
+    rnd = random.Random(5)
+    markers = 0
+    for _ in range(2000):
+        page = _random_page(rnd, ["span", "div", "p", "span", "a"], _more_attributes)
+        head = rnd.choice(["<html>", '<html lang="sv-SE">', "<html lang=''>", '<html class="x" lang="en">'])
+        body = rnd.choice(["<body>", '<body class="single postid-7">', "<body class=''>",
+                           '<body id="b" class="page  page-id-2\tx">'])
+        page = page.replace("<html>", head, 1).replace("<body>", body, 1)
+        if rnd.random() < 0.1:
+            page = page.replace("</body>", '</body><body class="second">', 1)
+        root = parse_html(page)
+        assert R.body_class(root) == BODY_CLASS_XPATH(root)
+        assert R.html_lang(root) == HTML_LANG_XPATH(root)
+        for node in [root, *root.iter("div", "p", "span")][:6]:
+            expected = MORE_XPATH(node)
+            assert R.more_marker(node) is (expected[0] if expected else None)
+            markers += bool(expected)
+    assert markers > 200
+    for node in (etree.fromstring("<page lang='sv'><body class='x'/></page>"),
+                 etree.fromstring("<html lang='sv'><head/><body class='x'/></html>").find("head")):
+        assert R.body_class(node) == BODY_CLASS_XPATH(node)
+        assert R.html_lang(node) == HTML_LANG_XPATH(node)
+
+
+HEAD_XPATH = etree.XPath("/html/head/link[@rel and @href] | /html/head/meta[(@name or @property) and @content]")
+HEAD_PARTS = ['<link rel="canonical" href="http://x/">', '<link rel="" href="">', "<link rel='shortlink'>",
+              '<link href="http://x/">', '<meta name="author" content="A">', '<meta property="og:title" content="">',
+              '<meta name="x">', '<meta content="c">', '<meta charset="utf-8">', "<title>t</title>",
+              '<script src="s.js"></script>', "<!-- c -->", '<style>p{}</style>', '<base href="http://x/">']
+
+
+def test_head_elements_equal_their_xpath():
+    rnd = random.Random(3)
+    kept = 0
+    for _ in range(2000):
+        head = "".join(rnd.choice(HEAD_PARTS) for _ in range(rnd.randint(0, 8)))
+        stray = rnd.choice(["", '<meta name="late" content="in body">', '<link rel="x" href="y">'])
+        root = parse_html(f"<!DOCTYPE html><html><head>{head}</head><body><p>t</p>{stray}</body></html>")
+        expected = HEAD_XPATH(root)
+        assert R.head_elements(root) == expected
+        kept += len(expected)
+    assert kept > 2000
+    page = etree.fromstring("<page><head><meta name='a' content='b'/></head></page>")
+    assert R.head_elements(page) == HEAD_XPATH(page) == []

@@ -32,7 +32,7 @@ TRICKY = {
 def test_prefix_answer_is_the_whole_parse_answer(name):
     text = TRICKY[name]
     whole = parse_html(text)
-    role, detail = page_role(R.BODY_CLASS(whole), whole)
+    role, detail = page_role(R.body_class(whole), whole)
     quick = skipped_before_parse(text)
     if quick is not None:
         assert (role, detail) == ("skip", quick), name

@@ -85,7 +85,7 @@ def head_index(root) -> dict[str, str]:
     """Each `<link rel>` token and `<meta name|property>` of the head, first one winning:
     one short walk instead of a document scan per fact."""
     found: dict[str, str] = {}
-    for el in R.HEAD(root):
+    for el in R.head_elements(root):
         if el.tag == "link":
             value = el.get("href", "").strip()
             keys = el.get("rel", "").lower().split()
@@ -159,7 +159,7 @@ def skipped_before_parse(text: str) -> str | None:
     root = parse_html(text[:tag.end()])
     if root is None:
         return None
-    return skip_by_body_class(set(R.BODY_CLASS(root).split()))
+    return skip_by_body_class(set(R.body_class(root).split()))
 
 
 def page_role(body_class: str, root) -> tuple[str, str | None]:
@@ -246,10 +246,10 @@ def _nav(root, head_value: str | None, rules, text_rx) -> str | None:
     return None
 
 
-def _comments(root, base: str) -> tuple[list[Comment], list[str]]:
+def _comments(nodes: list) -> tuple[list[Comment], list[str]]:
+    """The comments of a page from its comment nodes (`R.comment_nodes`)."""
     out: list[Comment] = []
     warnings: list[str] = []
-    nodes = R.COMMENT_NODES(root)
     node_ids = {}
     for li in nodes:
         cid = _comment_id(li)
@@ -393,9 +393,9 @@ def text_and_teaser(content) -> tuple[str, str | None]:
     without a marker."""
     if content is None:
         return "", None
-    marker = R.MORE_MARKER(content)
-    whole, before = texts_of(content, marker[0] if marker else None)
-    return whole, (before or None) if marker else None
+    marker = R.more_marker(content)
+    whole, before = texts_of(content, marker)
+    return whole, (before or None) if marker is not None else None
 
 
 def _title(article, root, head: dict[str, str], index: ScopeIndex | None = None) -> str | None:
@@ -414,14 +414,15 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     if root is None:
         return Extracted(skip="empty_html")
     host = _host(url)
-    body_class = R.BODY_CLASS(root)
+    body_class = R.body_class(root)
     role, detail = page_role(body_class, root)
     if role == "skip":
         return Extracted(skip=f"wordpress_{detail}")
     if role == "listing":
         return _listing(root, url, host, capture, detail)
     warnings: list[str] = []
-    article = _first(root, R.ARTICLE, want_str=False)
+    articles, comment_nodes = R.articles_and_comments(root)
+    article = articles[0] if articles else _first(root, R.ARTICLE_FALLBACKS, want_str=False)
     if article is None or isinstance(article, str):
         article = root
     why = unpublished(url, body_class, article)
@@ -481,10 +482,10 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     media = _media(content, url, published, anchors)
     links = _links(anchors, host)
     names, maybe, titles = _named_posts(anchors, host) if role == "page" else ([], [], {})
-    comments, comment_warnings = _comments(root, url) if role == "post" else ([], [])
+    comments, comment_warnings = _comments(comment_nodes) if role == "post" else ([], [])
     warnings.extend(comment_warnings)
     excerpt = teaser or next((head[k] for k in R.META_DESCRIPTION if head.get(k)), None)
-    lang = R.HTML_LANG(root).strip() or None
+    lang = R.html_lang(root).strip() or None
     previous = next_ = None
     if role == "post":
         previous = canonical(absolutize(_nav(root, head.get(R.PREV_REL), R.PREVIOUS, R.PREV_TEXT), url))

@@ -18,10 +18,8 @@ def X(path: str) -> etree.XPath:
     return etree.XPath(path)
 
 
-BODY_CLASS = X("string(/html/body/@class)")
-HTML_LANG = X("string(/html/@lang)")
-# The <head> is read once into a dict (rel or meta name -> value); these keys are looked up there.
-HEAD = X("/html/head/link[@rel and @href] | /html/head/meta[(@name or @property) and @content]")
+# The <head> is read once (`head_elements`) into a dict (rel or meta name -> value); these keys are
+# looked up there.
 CANONICAL_REL, SHORTLINK_REL, PREV_REL, NEXT_REL = "canonical", "shortlink", "prev", "next"
 META_DESCRIPTION = ("description", "og:description")
 META_TITLE = "og:title"
@@ -31,8 +29,9 @@ META_MODIFIED = "article:modified_time"
 CANONICAL = X("string(//link[@rel='canonical']/@href)")
 SHORTLINK = X("string(//link[@rel='shortlink']/@href)")
 
-# Two rules that name their element are Python over lxml's tag filter (C), which skips every other
-# element faster than an XPath scan tests it; each does exactly what the XPath beside it says.
+# Rules that name their element are Python over lxml's tag filter (C), which skips every other
+# element faster than an XPath scan tests it, or a step down from the root, which costs less than
+# starting an XPath; each does exactly what the XPath in its docstring says (tests compare them).
 COMMENT_NODE_CLASSES = frozenset(("comment", "pingback", "trackback"))
 
 
@@ -42,17 +41,64 @@ def _bodies(node) -> list:
     return list(root.iterchildren("body")) if root.tag == "html" else []
 
 
+def head_elements(node) -> list:
+    """/html/head/link[@rel and @href] | /html/head/meta[(@name or @property) and @content]"""
+    root = node.getroottree().getroot()
+    if root.tag != "html":
+        return []
+    return [el for head in root.iterchildren("head") for el in head.iterchildren("link", "meta")
+            if (el.get("rel") is not None and el.get("href") is not None if el.tag == "link" else
+                (el.get("name") is not None or el.get("property") is not None) and el.get("content") is not None)]
+
+
+def body_class(node) -> str:
+    """string(/html/body/@class)"""
+    root = node.getroottree().getroot()
+    if root.tag != "html":
+        return ""
+    return next((c for body in root.iterchildren("body") if (c := body.get("class")) is not None), "")
+
+
+def html_lang(node) -> str:
+    """string(/html/@lang)"""
+    root = node.getroottree().getroot()
+    return (root.get("lang") or "") if root.tag == "html" else ""
+
+
+def more_marker(content):
+    """descendant::span[starts-with(@id, 'more-') and string-length(@id) > 5 and
+    translate(substring(@id, 6), '0123456789', '') = ''][1], or None: where core put the
+    <span id="more-N"></span> of the author's <!--more--> (the teaser ends there)."""
+    for span in content.iterdescendants("span"):
+        id_ = span.get("id")
+        if id_ and len(id_) > 5 and id_.startswith("more-") and not id_[5:].strip("0123456789"):
+            return span
+    return None
+
+
 def post_articles(node) -> list:
     """/html/body/descendant::article[starts-with(@id, 'post-') and NOT_IN_COMMENTS]"""
-    return [a for body in _bodies(node) for a in body.iterdescendants("article")
-            if (a.get("id") or "").startswith("post-") and not_in_comments(a)]
+    return articles_and_comments(node)[0]
 
 
 def comment_nodes(node) -> list:
     """/html/body/descendant::li[(has_class comment, pingback or trackback) or starts-with(@id,
     'comment-') or starts-with(@id, 'li-comment-')]"""
-    return [li for body in _bodies(node) for li in body.iterdescendants("li")
-            if _is_comment_node(li.get("class"), li.get("id"))]
+    return articles_and_comments(node)[1]
+
+
+def articles_and_comments(node) -> tuple[list, list]:
+    """(`post_articles`, `comment_nodes`) from one walk: a post page asks both, and a walk of the
+    whole page costs more than the tests on the elements it stops at."""
+    articles, comments = [], []
+    for body in _bodies(node):
+        for el in body.iterdescendants("article", "li"):
+            if el.tag == "li":
+                if _is_comment_node(el.get("class"), el.get("id")):
+                    comments.append(el)
+            elif (el.get("id") or "").startswith("post-") and not_in_comments(el):
+                articles.append(el)
+    return articles, comments
 
 
 def _is_comment_node(cls: str | None, id_: str | None) -> bool:
@@ -61,8 +107,8 @@ def _is_comment_node(cls: str | None, id_: str | None) -> bool:
     return bool(id_) and id_.startswith(("comment-", "li-comment-"))
 
 
-ARTICLE = [
-    post_articles,
+# After the post articles `articles_and_comments` finds, where the post may be instead.
+ARTICLE_FALLBACKS = [
     X(f"//*[{_has_class('hentry')} and {NOT_IN_COMMENTS}]"),
     X(f"//*[{_has_class('type-post')} or {_has_class('type-page')}]"),
     X("//main"),
@@ -129,7 +175,6 @@ NAV_LINKS = X("//nav//a[@href] | //*[contains(@class, 'navigation')]//a[@href]")
 NEXT_TEXT = re.compile(r"^\W*(nästa|next|nyare|newer)\b", re.I)
 PREV_TEXT = re.compile(r"^\W*(föregående|previous|äldre|older)\b", re.I)
 
-COMMENT_NODES = comment_nodes
 COMMENT_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
 COMMENT_CHILD_IDS = X("./*[1]/@id | ./article/@id | ./div/@id")  # where the id is when not on the <li>
 HAS_LI = X("boolean(.//li)")  # a comment's own body holds no replies
@@ -175,7 +220,4 @@ SKIP_BODY_CLASSES = ("error404", "search", "search-results", "search-no-results"
 # preview URL shows unpublished edits. Such a page is rejected, never a record.
 UNPUBLISHED_STATUS = ("status-draft", "status-pending", "status-private", "status-future", "status-auto-draft")
 PREVIEW_QUERY = re.compile(r"(?:^|&)(?:preview|preview_id)=")
-# Core prints <span id="more-N"></span> where the author put <!--more-->: the teaser ends there.
-MORE_MARKER = X("descendant::span[starts-with(@id, 'more-') and string-length(@id) > 5"
-                " and translate(substring(@id, 6), '0123456789', '') = '']")
 UPLOAD_MONTH = re.compile(r"/wp-content/uploads/(\d{4})/(\d{2})/")
