@@ -205,3 +205,28 @@ def test_xpath_strings_in_a_record_are_made_plain_for_the_spill():
     record = to_json(Link(url=smart, text=smart, scope="internal"))
     assert type(record["url"]) is str
     assert unpack(pack(to_json([record, {"k": [smart]}]))) == [record, {"k": ["http://x.se/"]}]
+
+
+def test_reading_and_extracting_leave_no_reference_cycles(wget_warc, tmp_path):
+    """Every parsed tree is freed as soon as its record is done, not when the garbage collector
+    next runs: a cycle through a tree (a closure calling itself, say) keeps it alive meanwhile."""
+    import gc
+
+    from transform.iterate import WarcItem, iter_warc
+    from transform.work import handle
+
+    spill = Spill(str(tmp_path / "spill.sqlite"))
+    gc.collect()
+    gc.disable()
+    try:
+        handled = 0
+        for item in iter_warc(wget_warc):
+            if isinstance(item, WarcItem):
+                handle(item, spill)
+                handled += 1
+        unreachable = gc.collect()
+    finally:
+        gc.enable()
+        spill.close()
+    assert handled > 100
+    assert unreachable == 0
