@@ -223,3 +223,27 @@ def test_head_elements_equal_their_xpath():
     assert kept > 2000
     page = etree.fromstring("<page><head><meta name='a' content='b'/></head></page>")
     assert R.head_elements(page) == HEAD_XPATH(page) == []
+
+
+LISTED_PLAIN = etree.XPath(f"/html/body/descendant::*[contains(@class, 'title')][{R._has_class('entry-title')} or "
+                           f"{R._has_class('wp-block-post-title')}]/descendant::a[@href]")
+TITLE_CLASSES = ["entry-title", "wp-block-post-title", "entry-title x", "post-title", "title", "entry-titles",
+                 "x\tentry-title", "", "ENTRY-TITLE"]
+
+
+def _title_attributes(rnd: random.Random, tag: str) -> str:
+    attrs = f' class="{rnd.choice(TITLE_CLASSES)}"' if rnd.random() < 0.5 else ""
+    if tag == "a" and rnd.random() < 0.8:
+        attrs += ' href="http://x/"'
+    return attrs
+
+
+def test_listed_posts_rule_selects_what_the_plain_xpath_selects():
+    rnd = random.Random(9)
+    found = 0
+    for _ in range(2000):
+        root = parse_html(_random_page(rnd, ["div", "h2", "a", "span", "article"], _title_attributes))
+        expected = LISTED_PLAIN(root)
+        assert R.LISTED_POSTS[0][0](root) == expected
+        found += len(expected)
+    assert found > 500
