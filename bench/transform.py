@@ -5,7 +5,9 @@ The bare pass iterates the WARCs with warcio and parses each HTML payload with l
 the floor any extractor pays. The transform reads with FastWARC, so the same floor read with
 FastWARC is printed beside it: the ratio against that one is the cost of extraction alone. Prints
 records/s, MB/s, peak RSS and the ratio ours/bare, for 1..N workers, and peak RSS for both sizes
-(memory must stay flat as the corpus grows).
+(memory must stay flat as the corpus grows). The bare pass and ours at one worker are timed in
+turn (bare, ours, bare, ours, ...), so a shared machine whose speed drifts slows both alike; their
+CPU times are printed too.
 
     .venv/bin/python bench/transform.py [--posts 10000] [--small 1000] [--workers 1,2,4] [--cache DIR]
 """
@@ -40,7 +42,7 @@ BARE = PEAK + r"""
 import sys, time, json
 from warcio.archiveiterator import ArchiveIterator
 from lxml import html
-t = time.perf_counter(); records = pages = 0; payload = 0; largest = (0, "")
+t = time.perf_counter(); c = time.process_time(); records = pages = 0; payload = 0; largest = (0, "")
 for path in sys.argv[1:]:
     with open(path, "rb") as fh:
         for rec in ArchiveIterator(fh):
@@ -53,8 +55,8 @@ for path in sys.argv[1:]:
                 html.document_fromstring(body); pages += 1
                 if len(body) > largest[0]:
                     largest = (len(body), rec.rec_headers.get_header("WARC-Target-URI"))
-print(json.dumps({"seconds": time.perf_counter() - t, "records": records, "pages": pages, "payload": payload,
-                  "largest_page": largest, "peak_mb": _peak_mb()}))
+print(json.dumps({"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "records": records,
+                  "pages": pages, "payload": payload, "largest_page": largest, "peak_mb": _peak_mb()}))
 """
 
 # The same floor with the reader the transform uses (FastWARC): what is left of the ratio is the
@@ -83,9 +85,10 @@ import sys, time, json, tempfile
 from transform import transform
 workers = int(sys.argv[1])
 out = tempfile.mkdtemp(prefix="bench-transform-")
-t = time.perf_counter()
+t = time.perf_counter(); c = time.process_time()
 result = transform(out, warcs=sys.argv[2:], workers=workers, progress=False)
-print(json.dumps({"seconds": time.perf_counter() - t, "counts": result.counts, "out": out, "peak_mb": _peak_mb()}))
+print(json.dumps({"seconds": time.perf_counter() - t, "cpu": time.process_time() - c, "counts": result.counts,
+                  "out": out, "peak_mb": _peak_mb()}))
 """
 
 BS4 = r"""
@@ -116,12 +119,24 @@ print(json.dumps({"pages": len(bodies), "lxml": lx, "bs4_lxml": bs}))
 def best_of(repeat: int, code: str, *args: str) -> tuple[dict, float]:
     """The fastest of `repeat` runs (others' work on a shared machine only ever adds time), and the
     highest peak RSS seen."""
-    runs = [peak_rss(code, *args) for _ in range(repeat)]
-    best = min(runs, key=lambda r: r[0]["seconds"])
-    for data, _ in runs:
-        if "out" in data and data is not best[0]:
-            shutil.rmtree(data["out"], ignore_errors=True)
-    return best[0], max(r[1] for r in runs)
+    return best_of_alternating(repeat, [(code, args)])[0]
+
+
+def best_of_alternating(repeat: int, steps: list[tuple[str, tuple[str, ...]]]) -> list[tuple[dict, float]]:
+    """`best_of` for several steps run in turn, A B A B ...: a machine whose speed drifts during the
+    run (a shared one does) then slows each alike, and their ratio stays fair."""
+    runs: list[list[tuple[dict, float]]] = [[] for _ in steps]
+    for _ in range(repeat):
+        for i, (code, args) in enumerate(steps):
+            runs[i].append(peak_rss(code, *args))
+    results = []
+    for step_runs in runs:
+        best = min(step_runs, key=lambda r: r[0]["seconds"])
+        for data, _ in step_runs:
+            if "out" in data and data is not best[0]:
+                shutil.rmtree(data["out"], ignore_errors=True)
+        results.append((best[0], max(r[1] for r in step_runs)))
+    return results
 
 
 def peak_rss(code: str, *args: str) -> tuple[dict, float]:
@@ -182,9 +197,13 @@ def main() -> int:
 
     warcs, mb = sizes[args.posts]
     paths = [str(w) for w in warcs]
-    bare, bare_rss = best_of(args.repeat, BARE, *paths)
-    print(f"\nbare pass (warcio + lxml parse of each HTML payload), {args.posts} posts, best of {args.repeat}:")
-    print(f"  {bare['seconds']:.2f} s, {bare['records'] / bare['seconds']:.0f} records/s, "
+    # The bare pass and ours at one worker, the ratio the target is on, are timed in turn.
+    one = 1 in workers
+    paired = best_of_alternating(args.repeat, [(BARE, tuple(paths))] + ([(OURS, ("1", *paths))] if one else []))
+    bare, bare_rss = paired[0]
+    print(f"\nbare pass (warcio + lxml parse of each HTML payload), {args.posts} posts, best of {args.repeat}"
+          f"{', timed in turn with ours at one worker' if one else ''}:")
+    print(f"  {bare['seconds']:.2f} s ({bare['cpu']:.2f} s CPU), {bare['records'] / bare['seconds']:.0f} records/s, "
           f"{mb / bare['seconds']:.1f} MB/s (compressed), {bare['pages']} HTML pages, peak RSS {bare_rss:.0f} MB")
     fast, _ = best_of(args.repeat, BARE_FASTWARC, *paths)
     print(f"bare pass read with FastWARC (the reader wparchive uses), same parse: {fast['seconds']:.2f} s, "
@@ -193,12 +212,13 @@ def main() -> int:
     print(f"  {'workers':>7} {'seconds':>8} {'records/s':>10} {'MB/s':>7} {'peak RSS':>9} {'ratio vs bare':>14} "
           f"{'vs FastWARC bare':>17} {'speed-up':>9}")
     base = None
-    one_worker_rss = float("nan")
+    one_worker_rss = one_worker_cpu = float("nan")
     digests = set()
     for w in workers:
-        ours, rss = best_of(args.repeat, OURS, str(w), *paths)
+        ours, rss = paired[1] if w == 1 else best_of(args.repeat, OURS, str(w), *paths)
         if w == 1:
             one_worker_rss = rss
+            one_worker_cpu = ours["cpu"]
         manifest = json.loads((Path(ours["out"]) / "corpus" / "manifest.json").read_text())
         digests.add(json.dumps(manifest["files"], sort_keys=True))
         shutil.rmtree(ours["out"], ignore_errors=True)
@@ -206,6 +226,9 @@ def main() -> int:
         print(f"  {w:>7} {ours['seconds']:>8.2f} {bare['records'] / ours['seconds']:>10.0f} {mb / ours['seconds']:>7.1f} "
               f"{rss:>7.0f}MB {ours['seconds'] / bare['seconds']:>13.2f}x {ours['seconds'] / fast['seconds']:>16.2f}x "
               f"{base / ours['seconds']:>8.2f}x")
+    if one:
+        print(f"  CPU time at one worker: ours {one_worker_cpu:.2f} s, bare {bare['cpu']:.2f} s "
+              f"({one_worker_cpu / bare['cpu']:.2f}x)")
     print(f"  corpus identical across worker counts: {'yes' if len(digests) == 1 else 'NO'}")
     print(f"  counts: {ours['counts']}")
     print("  (peak RSS is the largest single process: the parent, or one pool worker)")
