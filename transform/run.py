@@ -14,8 +14,8 @@ from transform.errors import NoWarcFiles, WarcUnreadable
 from transform import iterate
 from transform.iterate import TEXT_CAP, split_points
 from transform.records import SCHEMA_VERSION
-from transform.spill import Spill, dumps
-from transform.work import Task, read_piece, run_task
+from transform.spill import dumps
+from transform.work import Task, run_task
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 CONFIG = {"text_cap_bytes": TEXT_CAP, "platforms": ["wordpress", "tumblr"],
@@ -103,8 +103,8 @@ def transform(out_dir: str | os.PathLike, warcs: Iterable[str | os.PathLike] | N
     with tempfile.TemporaryDirectory(prefix=".transform-", dir=corpus) as tmpname:
         tmp = Path(tmpname)
         tasks = plan(paths, names, tmp)
-        merged = str(tmp / "merged.sqlite")
-        db = merge_spills(_run(tasks, workers, progress, merged), merged)
+        spills = _run(tasks, workers, progress)
+        db = merge_spills(spills, str(tmp / "merged.sqlite"))
         try:
             result = write_corpus(db, corpus, [])
         finally:
@@ -141,10 +141,7 @@ def _processes(tasks: list[Task], workers: int) -> int:
     return 1 if workers == 1 or len(tasks) <= 1 else min(workers, len(tasks))
 
 
-def _run(tasks: list[Task], workers: int, progress: bool, merged: str) -> list[str]:
-    """Read every piece; returns the spill files to merge into `merged`. Read in-process, all
-    pieces spill straight into `merged`, in task order as the merge would copy them, so there is
-    nothing left to copy."""
+def _run(tasks: list[Task], workers: int, progress: bool) -> list[str]:
     total = sum(1 for _ in tasks)
     advance: Callable[[], None]
     bar = None
@@ -160,14 +157,11 @@ def _run(tasks: list[Task], workers: int, progress: bool, merged: str) -> list[s
         advance = lambda: None  # noqa: E731
     try:
         if _processes(tasks, workers) == 1:
-            spill = Spill(merged)
-            try:
-                for t in tasks:
-                    read_piece(t, spill)
-                    advance()
-            finally:
-                spill.close()
-            return []
+            done = []
+            for t in tasks:
+                done.append(run_task(t))
+                advance()
+            return done
         with ProcessPoolExecutor(max_workers=_processes(tasks, workers)) as pool:
             done = []
             for spill in pool.map(run_task, tasks):

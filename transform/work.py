@@ -39,26 +39,20 @@ def rank(capture: Capture, preferred: bool = True, complete: bool = True) -> str
 
 
 def run_task(task: Task) -> str:
-    """Read one piece into its own spill file (in a pool worker); returns the file's path."""
     spill = Spill(task.spill)
     try:
-        read_piece(task, spill)
+        for item in iter_warc(task.path, task.name, task.start, task.end):
+            if isinstance(item, Skipped):
+                spill.count(f"records.{item.rec_type}")
+            elif isinstance(item, Broken):
+                reject(spill, Reject("reject", item.reason, item.detail, item.warc_file, item.offset, item.url,
+                                     item.record_id))
+            else:
+                spill.count(f"records.{item.rec_type}")
+                handle(item, spill)
     finally:
         spill.close()
     return task.spill
-
-
-def read_piece(task: Task, spill: Spill) -> None:
-    """Spill what each record of the piece contributes."""
-    for item in iter_warc(task.path, task.name, task.start, task.end):
-        if isinstance(item, Skipped):
-            spill.count(f"records.{item.rec_type}")
-        elif isinstance(item, Broken):
-            reject(spill, Reject("reject", item.reason, item.detail, item.warc_file, item.offset, item.url,
-                                 item.record_id))
-        else:
-            spill.count(f"records.{item.rec_type}")
-            handle(item, spill)
 
 
 def reject(spill: Spill, r: Reject) -> None:
