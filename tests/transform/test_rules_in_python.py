@@ -247,3 +247,28 @@ def test_listed_posts_rule_selects_what_the_plain_xpath_selects():
         assert R.LISTED_POSTS[0][0](root) == expected
         found += len(expected)
     assert found > 500
+
+
+def test_rules_not_asked_again_of_the_root_answer_alike_from_any_element(wget_warc):
+    """A rule `ask_root_too` rules out answered already when the article was asked: it gives the
+    same answer asked of any element of the page."""
+    lists = [R.TITLE, R.PUBLISHED, R.MODIFIED, R.DATE_TEXT, R.AUTHORS, R.TERM_LINKS, R.CONTENT]
+    absolute = [rule for rules in lists for rule in rules if not R.ask_root_too(rule)]
+    assert absolute and all(rule.path.startswith("/") for rule in absolute)
+    assert all(R.ask_root_too(rule) for rule in R.COMMENT_AUTHOR + R.COMMENT_DATE + R.COMMENT_TEXT)
+    assert R.PUBLISHED_ON_ROOT == [rule for rule in R.PUBLISHED if R.ask_root_too(rule)]
+    pages = 0
+    with open(wget_warc, "rb") as fh:
+        for rec in ArchiveIterator(fh):
+            if rec.rec_type != "response" or "html" not in (rec.http_headers.get_header("Content-Type") or ""):
+                continue
+            root = parse_html(rec.content_stream().read().decode("utf-8", "replace"))
+            if root is None:
+                continue
+            pages += 1
+            for node in [root, *R.post_articles(root)[:1], *root.iter("p")][:4]:
+                for rule in absolute:
+                    assert rule(node) == rule(root)
+            if pages >= 60:
+                break
+    assert pages >= 60

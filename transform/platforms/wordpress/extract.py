@@ -10,7 +10,7 @@ import re
 from copy import deepcopy
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urldefrag, urlsplit, unquote
+from urllib.parse import SplitResult, urldefrag, urlsplit, unquote
 
 from lxml import etree, html as lxml_html
 
@@ -184,9 +184,10 @@ def page_role(body_class: str, root) -> tuple[str, str | None]:
     return "skip", "no_wordpress_role"
 
 
-def looks_like_post(url: str, host: str) -> bool | None:
-    """True for dated permalinks and ?p=N, None (maybe) for other same-site paths, False otherwise."""
-    parts = urlsplit(url)
+def looks_like_post(url: str, host: str, parts: SplitResult | None = None) -> bool | None:
+    """True for dated permalinks and ?p=N, None (maybe) for other same-site paths, False otherwise.
+    `parts`: `urlsplit(url)`, when the caller has it."""
+    parts = parts or urlsplit(url)
     if (parts.hostname or "").lower() != host:
         return False
     path = parts.path or "/"
@@ -208,7 +209,8 @@ def _terms(article, root, host: str, index: ScopeIndex | None = None,
     warnings: list[str] = []
     links = []
     for rule in R.TERM_LINKS:
-        links = ask(rule, article, index) or ask(rule, root, root_index)
+        again = article is not root and R.ask_root_too(rule)
+        links = ask(rule, article, index) or (ask(rule, root, root_index) if again else [])
         if links:
             break
     for a in links:
@@ -298,12 +300,34 @@ def _own_body(li):
     return copy
 
 
-def _anchors(content, base: str) -> list[tuple]:
-    """Each `<a>` of the content with its absolute URL, fragment dropped (None without one): asked
-    by the media, link and named-post lists alike, so worked out once."""
+class Anchor:
+    """An `<a>` of the content with its absolute URL, fragment dropped (None without one), that
+    URL split and the link's text: asked by the media, link and named-post lists alike, so each
+    is worked out once (the split and the text when first asked)."""
+
+    __slots__ = ("el", "href", "_parts", "_text")
+
+    def __init__(self, el, href: str | None):
+        self.el, self.href, self._parts, self._text = el, href, None, None
+
+    @property
+    def parts(self) -> SplitResult:
+        if self._parts is None:
+            self._parts = urlsplit(self.href)
+        return self._parts
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = inline_text(self.el)
+        return self._text
+
+
+def _anchors(content, base: str) -> list[Anchor]:
+    """The content's `Anchor`s, in document order."""
     if content is None:
         return []
-    return [(a, canonical(absolutize(a.get("href"), base))) for a in content.iter("a")]
+    return [Anchor(a, canonical(absolutize(a.get("href"), base))) for a in content.iter("a")]
 
 
 def _media(content, base: str, published: str | None, anchors: list[tuple]) -> list[MediaRef]:
@@ -338,10 +362,11 @@ def _media(content, base: str, published: str | None, anchors: list[tuple]) -> l
             found[original] = ref
             order.append(original)
         ref.variants = sorted(set(ref.variants) | variants)
-    for a, href in anchors:
+    for anchor in anchors:
+        href = anchor.href
         if not href:
             continue
-        path = urlsplit(href).path
+        path = anchor.parts.path
         if R.DOCUMENT_EXT.search(path) or ("/wp-content/uploads/" in path and not R.IMAGE_EXT.search(path)):
             if href not in found:
                 month = R.UPLOAD_MONTH.search(path)
@@ -362,15 +387,16 @@ def _mime_from(url: str) -> str | None:
     return _MIMES.get(ext)
 
 
-def _links(anchors: list[tuple], host: str) -> list[Link]:
+def _links(anchors: list[Anchor], host: str) -> list[Link]:
     out: list[Link] = []
     seen = set()
-    for a, href in anchors:
+    for anchor in anchors:
+        href = anchor.href
         if not href or not href.startswith(("http://", "https://")) or href in seen:
             continue
         seen.add(href)
-        scope = "internal" if _host(href) == host else "external"
-        out.append(Link(url=href, text=inline_text(a), scope=scope))
+        scope = "internal" if (anchor.parts.hostname or "").lower() == host else "external"
+        out.append(Link(url=href, text=anchor.text, scope=scope))
     return out
 
 
@@ -445,11 +471,11 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     if not title:
         warnings.append("no title found")
     published = iso(_first(article, R.PUBLISHED, index=index)
-                    or (_first(root, R.PUBLISHED, index=root_index) if article is not root else None))
+                    or (_first(root, R.PUBLISHED_ON_ROOT, index=root_index) if article is not root else None))
     if published is None:
         el = _first(article, R.DATE_TEXT, want_str=False, index=index)
-        if el is None:
-            el = _first(root, R.DATE_TEXT, want_str=False, index=root_index)
+        if el is None and article is not root:
+            el = _first(root, R.DATE_TEXT_ON_ROOT, want_str=False, index=root_index)
         day = text_date(inline_text(el)) if el is not None and not isinstance(el, str) else None
         if day:
             published = day
@@ -457,11 +483,12 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
         elif role == "post":
             warnings.append("no published date found on the page")
     modified = iso(_first(article, R.MODIFIED, index=index)
-                   or (_first(root, R.MODIFIED, index=root_index) if article is not root else None)
+                   or (_first(root, R.MODIFIED_ON_ROOT, index=root_index) if article is not root else None)
                    or head.get(R.META_MODIFIED))
     authors = []
     for rule in R.AUTHORS:
-        for el in ask(rule, article, index) or ask(rule, root, root_index):
+        again = article is not root and R.ask_root_too(rule)
+        for el in ask(rule, article, index) or (ask(rule, root, root_index) if again else []):
             name = inline_text(el)
             if name and name not in authors:
                 authors.append(name)
@@ -532,16 +559,17 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     return result
 
 
-def _named_posts(anchors: list[tuple], host: str) -> tuple[list[str], list[str], dict[str, str]]:
+def _named_posts(anchors: list[Anchor], host: str) -> tuple[list[str], list[str], dict[str, str]]:
     """The post links of a page's content (its `_anchors`), the links that may be posts, and the
     text each shows (an Arkiv-like page shows each post by its title)."""
     names: dict[str, None] = {}
     maybe: dict[str, None] = {}
     titles: dict[str, str] = {}
-    for a, href in anchors:
+    for anchor in anchors:
+        href = anchor.href
         if not href:
             continue
-        verdict = looks_like_post(href, host)
+        verdict = looks_like_post(href, host, anchor.parts)
         if verdict:
             names.setdefault(href, None)
         elif verdict is None:
@@ -549,7 +577,7 @@ def _named_posts(anchors: list[tuple], host: str) -> tuple[list[str], list[str],
         else:
             continue
         if href not in titles:
-            text = inline_text(a)
+            text = anchor.text
             if text:
                 titles[href] = text
     return list(names), list(maybe), titles

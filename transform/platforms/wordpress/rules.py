@@ -18,6 +18,18 @@ def X(path: str) -> etree.XPath:
     return etree.XPath(path)
 
 
+def ask_root_too(rule) -> bool:
+    """Whether a rule the article had no answer to may have one for the whole page: not an XPath
+    from the document root (`//...`), which answers the same whatever it is asked of."""
+    path = rule.path if isinstance(rule, etree.XPath) else None
+    return not (path and path.startswith("/") and "|" not in path)
+
+
+def on_root(rules: list) -> list:
+    """The rules of a list worth asking of the page once its article had no answer (`ask_root_too`)."""
+    return [rule for rule in rules if ask_root_too(rule)]
+
+
 # The <head> is read once (`head_elements`) into a dict (rel or meta name -> value); these keys are
 # looked up there.
 CANONICAL_REL, SHORTLINK_REL, PREV_REL, NEXT_REL = "canonical", "shortlink", "prev", "next"
@@ -141,6 +153,8 @@ DATE_TEXT = [
     Find(any_class=("posted-on", "entry-date", "entry-meta"), outside_comments=True),
     X(f"//*[{_has_class('wp-block-post-date')}]"),
 ]
+
+PUBLISHED_ON_ROOT, MODIFIED_ON_ROOT, DATE_TEXT_ON_ROOT = on_root(PUBLISHED), on_root(MODIFIED), on_root(DATE_TEXT)
 
 AUTHORS = [
     Find(classes=("author", "vcard"), outside_comments=True, then="a"),
