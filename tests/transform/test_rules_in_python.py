@@ -203,28 +203,6 @@ def test_body_class_lang_and_more_marker_equal_their_xpath():
         assert R.html_lang(node) == HTML_LANG_XPATH(node)
 
 
-HEAD_XPATH = etree.XPath("/html/head/link[@rel and @href] | /html/head/meta[(@name or @property) and @content]")
-HEAD_PARTS = ['<link rel="canonical" href="http://x/">', '<link rel="" href="">', "<link rel='shortlink'>",
-              '<link href="http://x/">', '<meta name="author" content="A">', '<meta property="og:title" content="">',
-              '<meta name="x">', '<meta content="c">', '<meta charset="utf-8">', "<title>t</title>",
-              '<script src="s.js"></script>', "<!-- c -->", '<style>p{}</style>', '<base href="http://x/">']
-
-
-def test_head_elements_equal_their_xpath():
-    rnd = random.Random(3)
-    kept = 0
-    for _ in range(2000):
-        head = "".join(rnd.choice(HEAD_PARTS) for _ in range(rnd.randint(0, 8)))
-        stray = rnd.choice(["", '<meta name="late" content="in body">', '<link rel="x" href="y">'])
-        root = parse_html(f"<!DOCTYPE html><html><head>{head}</head><body><p>t</p>{stray}</body></html>")
-        expected = HEAD_XPATH(root)
-        assert R.head_elements(root) == expected
-        kept += len(expected)
-    assert kept > 2000
-    page = etree.fromstring("<page><head><meta name='a' content='b'/></head></page>")
-    assert R.head_elements(page) == HEAD_XPATH(page) == []
-
-
 LISTED_PLAIN = etree.XPath(f"/html/body/descendant::*[contains(@class, 'title')][{R._has_class('entry-title')} or "
                            f"{R._has_class('wp-block-post-title')}]/descendant::a[@href]")
 TITLE_CLASSES = ["entry-title", "wp-block-post-title", "entry-title x", "post-title", "title", "entry-titles",

@@ -85,7 +85,7 @@ def head_index(root) -> dict[str, str]:
     """Each `<link rel>` token and `<meta name|property>` of the head, first one winning:
     one short walk instead of a document scan per fact."""
     found: dict[str, str] = {}
-    for el in R.head_elements(root):
+    for el in R.HEAD(root):
         if el.tag == "link":
             value = el.get("href", "").strip()
             keys = el.get("rel", "").lower().split()

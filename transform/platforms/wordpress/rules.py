@@ -30,8 +30,8 @@ def on_root(rules: list) -> list:
     return [rule for rule in rules if ask_root_too(rule)]
 
 
-# The <head> is read once (`head_elements`) into a dict (rel or meta name -> value); these keys are
-# looked up there.
+# The <head> is read once into a dict (rel or meta name -> value); these keys are looked up there.
+HEAD = X("/html/head/link[@rel and @href] | /html/head/meta[(@name or @property) and @content]")
 CANONICAL_REL, SHORTLINK_REL, PREV_REL, NEXT_REL = "canonical", "shortlink", "prev", "next"
 META_DESCRIPTION = ("description", "og:description")
 META_TITLE = "og:title"
@@ -47,33 +47,32 @@ SHORTLINK = X("string(//link[@rel='shortlink']/@href)")
 COMMENT_NODE_CLASSES = frozenset(("comment", "pingback", "trackback"))
 
 
+def _root(node):
+    """The document's root element; most rules are asked of it, and it knows it has no parent."""
+    return node if node.getparent() is None else node.getroottree().getroot()
+
+
 def _bodies(node) -> list:
     """/html/body: the `body` children of the document's `html` root."""
-    root = node.getroottree().getroot()
+    root = _root(node)
     return list(root.iterchildren("body")) if root.tag == "html" else []
-
-
-def head_elements(node) -> list:
-    """/html/head/link[@rel and @href] | /html/head/meta[(@name or @property) and @content]"""
-    root = node.getroottree().getroot()
-    if root.tag != "html":
-        return []
-    return [el for head in root.iterchildren("head") for el in head.iterchildren("link", "meta")
-            if (el.get("rel") is not None and el.get("href") is not None if el.tag == "link" else
-                (el.get("name") is not None or el.get("property") is not None) and el.get("content") is not None)]
 
 
 def body_class(node) -> str:
     """string(/html/body/@class)"""
-    root = node.getroottree().getroot()
+    root = _root(node)
     if root.tag != "html":
         return ""
-    return next((c for body in root.iterchildren("body") if (c := body.get("class")) is not None), "")
+    for body in root.iterchildren("body"):
+        cls = body.get("class")
+        if cls is not None:
+            return cls
+    return ""
 
 
 def html_lang(node) -> str:
     """string(/html/@lang)"""
-    root = node.getroottree().getroot()
+    root = _root(node)
     return (root.get("lang") or "") if root.tag == "html" else ""
 
 
