@@ -185,7 +185,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=2, help="runs per measurement; the fastest counts")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "wparchive-bench-transform")
     args = ap.parse_args()
-    workers = [int(w) for w in args.workers.split(",")]
+    workers = list(dict.fromkeys(int(w) for w in args.workers.split(",")))
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; "
           f"load average {os.getloadavg()[0]:.1f} (other work on the machine slows both sides)")
     sizes = {}

@@ -197,8 +197,10 @@ def test_body_class_lang_and_more_marker_equal_their_xpath():
             assert R.more_marker(node) is (expected[0] if expected else None)
             markers += bool(expected)
     assert markers > 200
+    detached = parse_html("<html lang='sv'><body class='a'><div><p>t</p></div></body></html>").find(".//div")
+    detached.getparent().remove(detached)
     for node in (etree.fromstring("<page lang='sv'><body class='x'/></page>"),
-                 etree.fromstring("<html lang='sv'><head/><body class='x'/></html>").find("head")):
+                 etree.fromstring("<html lang='sv'><head/><body class='x'/></html>").find("head"), detached):
         assert R.body_class(node) == BODY_CLASS_XPATH(node)
         assert R.html_lang(node) == HTML_LANG_XPATH(node)
 
@@ -232,9 +234,13 @@ def test_rules_not_asked_again_of_the_root_answer_alike_from_any_element(wget_wa
     same answer asked of any element of the page."""
     lists = [R.TITLE, R.PUBLISHED, R.MODIFIED, R.DATE_TEXT, R.AUTHORS, R.TERM_LINKS, R.CONTENT]
     absolute = [rule for rules in lists for rule in rules if not R.ask_root_too(rule)]
-    assert absolute and all(rule.path.startswith("/") for rule in absolute)
+    assert len(absolute) == 9 and all(rule.path.startswith("//") for rule in absolute)
     assert all(R.ask_root_too(rule) for rule in R.COMMENT_AUTHOR + R.COMMENT_DATE + R.COMMENT_TEXT)
+    assert R.ask_root_too(R.X("//a")) and R.ask_root_too(R.CANONICAL)  # only what from_root made
     assert R.PUBLISHED_ON_ROOT == [rule for rule in R.PUBLISHED if R.ask_root_too(rule)]
+    for path in (".//a", "/html/body//a", "//a | .//b"):
+        with pytest.raises(ValueError):
+            R.from_root(path)
     pages = 0
     with open(wget_warc, "rb") as fh:
         for rec in ArchiveIterator(fh):

@@ -330,7 +330,7 @@ def _anchors(content, base: str) -> list[Anchor]:
     return [Anchor(a, canonical(absolutize(a.get("href"), base))) for a in content.iter("a")]
 
 
-def _media(content, base: str, published: str | None, anchors: list[tuple]) -> list[MediaRef]:
+def _media(content, base: str, published: str | None, anchors: list[Anchor]) -> list[MediaRef]:
     if content is None:
         return []
     found: dict[str, MediaRef] = {}

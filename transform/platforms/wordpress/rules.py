@@ -18,11 +18,23 @@ def X(path: str) -> etree.XPath:
     return etree.XPath(path)
 
 
+_FROM_ROOT: set = set()
+
+
+def from_root(path: str) -> etree.XPath:
+    """An XPath that selects from the document root (`//...`): its answer is the same whatever
+    it is asked of, so once the article had none, the page is not asked again (`ask_root_too`)."""
+    if not path.startswith("//") or "|" in path:
+        raise ValueError(f"not a location path from the document root: {path}")
+    rule = X(path)
+    _FROM_ROOT.add(rule)
+    return rule
+
+
 def ask_root_too(rule) -> bool:
-    """Whether a rule the article had no answer to may have one for the whole page: not an XPath
-    from the document root (`//...`), which answers the same whatever it is asked of."""
-    path = rule.path if isinstance(rule, etree.XPath) else None
-    return not (path and path.startswith("/") and "|" not in path)
+    """Whether a rule the article had no answer to may have one for the whole page: any but a
+    `from_root` rule."""
+    return rule not in _FROM_ROOT
 
 
 def on_root(rules: list) -> list:
@@ -48,8 +60,8 @@ COMMENT_NODE_CLASSES = frozenset(("comment", "pingback", "trackback"))
 
 
 def _root(node):
-    """The document's root element; most rules are asked of it, and it knows it has no parent."""
-    return node if node.getparent() is None else node.getroottree().getroot()
+    """The document's root element (of the document `node` belongs to, even once detached)."""
+    return node.getroottree().getroot()
 
 
 def _bodies(node) -> list:
@@ -130,8 +142,8 @@ ARTICLE_FALLBACKS = [
 TITLE = [
     Find(classes=("entry-title",), outside_comments=True),
     Find(classes=("wp-block-post-title",), outside_comments=True),
-    X(f"//*[{_has_class('entry-title')}]"),
-    X(f"//*[{_has_class('wp-block-post-title')}]"),
+    from_root(f"//*[{_has_class('entry-title')}]"),
+    from_root(f"//*[{_has_class('wp-block-post-title')}]"),
 ]
 TITLE_TAG = X("string(//title)")
 
@@ -139,8 +151,8 @@ PUBLISHED = [
     Find("time", ("published",), outside_comments=True, attr="datetime"),
     Find("time", ("entry-date",), outside_comments=True, attr="datetime"),
     Find(classes=("wp-block-post-date",), outside_comments=True, then="time", attr="datetime"),
-    X(f"//*[{_has_class('wp-block-post-date')}]//time/@datetime"),
-    X("//meta[@property='article:published_time']/@content"),
+    from_root(f"//*[{_has_class('wp-block-post-date')}]//time/@datetime"),
+    from_root("//meta[@property='article:published_time']/@content"),
     Find(any_class=("entry-meta", "posted-on"), then="time", attr="datetime"),
 ]
 MODIFIED = [
@@ -150,7 +162,7 @@ MODIFIED = [
 DATE_TEXT = [
     Find("time", ("entry-date",), outside_comments=True),
     Find(any_class=("posted-on", "entry-date", "entry-meta"), outside_comments=True),
-    X(f"//*[{_has_class('wp-block-post-date')}]"),
+    from_root(f"//*[{_has_class('wp-block-post-date')}]"),
 ]
 
 PUBLISHED_ON_ROOT, MODIFIED_ON_ROOT, DATE_TEXT_ON_ROOT = on_root(PUBLISHED), on_root(MODIFIED), on_root(DATE_TEXT)
@@ -159,20 +171,20 @@ AUTHORS = [
     Find(classes=("author", "vcard"), outside_comments=True, then="a"),
     Find(classes=("byline",), outside_comments=True, then="a"),
     Find("a", rel=("author",), outside_comments=True),
-    X(f"//*[{_has_class('wp-block-post-author-name')} or {_has_class('wp-block-post-author__name')}][{NOT_IN_COMMENTS}]"),
+    from_root(f"//*[{_has_class('wp-block-post-author-name')} or {_has_class('wp-block-post-author__name')}][{NOT_IN_COMMENTS}]"),
     Find(classes=("author", "vcard"), outside_comments=True),
 ]
 
 TERM_LINKS = [
     Find("a", rel=("tag", "category"), outside_comments=True),
-    X(f"//*[{_has_class('wp-block-post-terms')}]//a"),
+    from_root(f"//*[{_has_class('wp-block-post-terms')}]//a"),
 ]
 
 CONTENT = [
     Find(classes=("entry-content",), outside_comments=True),
     Find(classes=("wp-block-post-content",)),
-    X(f"//*[{_has_class('entry-content')}]"),
-    X(f"//*[{_has_class('wp-block-post-content')}]"),
+    from_root(f"//*[{_has_class('entry-content')}]"),
+    from_root(f"//*[{_has_class('wp-block-post-content')}]"),
     Find(any_class=("post-content", "entry")),
 ]
 
