@@ -202,6 +202,24 @@ def looks_like_post(url: str, host: str, parts: SplitResult | None = None) -> bo
     return False
 
 
+def _ask_on_page(rule, article, root, index: ScopeIndex, root_index: ScopeIndex) -> list:
+    """The rule's answer in the article, else in the whole page, unless that is the same question
+    (the article is the page, or the rule selects from the document root: `R.ask_root_too`)."""
+    found = ask(rule, article, index)
+    if found or article is root or not R.ask_root_too(rule):
+        return found
+    return ask(rule, root, root_index)
+
+
+def _first_on_page(article, root, rules: list, rules_on_root: list, want_str: bool, index: ScopeIndex,
+                   root_index: ScopeIndex):
+    """`_first` of the article, else of the whole page by `rules_on_root` (`R.on_root(rules)`)."""
+    found = _first(article, rules, want_str, index)
+    if found is None and article is not root:
+        found = _first(root, rules_on_root, want_str, root_index)
+    return found
+
+
 def _terms(article, root, host: str, index: ScopeIndex | None = None,
            root_index: ScopeIndex | None = None) -> tuple[list[str], list[str], list[str]]:
     cats: list[str] = []
@@ -209,8 +227,7 @@ def _terms(article, root, host: str, index: ScopeIndex | None = None,
     warnings: list[str] = []
     links = []
     for rule in R.TERM_LINKS:
-        again = article is not root and R.ask_root_too(rule)
-        links = ask(rule, article, index) or (ask(rule, root, root_index) if again else [])
+        links = _ask_on_page(rule, article, root, index, root_index)
         if links:
             break
     for a in links:
@@ -470,25 +487,20 @@ def extract_page(text: str, url: str, capture: Capture, tree=None) -> Extracted:
     title = _title(article, root, head, index)
     if not title:
         warnings.append("no title found")
-    published = iso(_first(article, R.PUBLISHED, index=index)
-                    or (_first(root, R.PUBLISHED_ON_ROOT, index=root_index) if article is not root else None))
+    published = iso(_first_on_page(article, root, R.PUBLISHED, R.PUBLISHED_ON_ROOT, True, index, root_index))
     if published is None:
-        el = _first(article, R.DATE_TEXT, want_str=False, index=index)
-        if el is None and article is not root:
-            el = _first(root, R.DATE_TEXT_ON_ROOT, want_str=False, index=root_index)
+        el = _first_on_page(article, root, R.DATE_TEXT, R.DATE_TEXT_ON_ROOT, False, index, root_index)
         day = text_date(inline_text(el)) if el is not None and not isinstance(el, str) else None
         if day:
             published = day
             warnings.append("published date read from the page text (no <time datetime>); no time of day")
         elif role == "post":
             warnings.append("no published date found on the page")
-    modified = iso(_first(article, R.MODIFIED, index=index)
-                   or (_first(root, R.MODIFIED_ON_ROOT, index=root_index) if article is not root else None)
+    modified = iso(_first_on_page(article, root, R.MODIFIED, R.MODIFIED_ON_ROOT, True, index, root_index)
                    or head.get(R.META_MODIFIED))
     authors = []
     for rule in R.AUTHORS:
-        again = article is not root and R.ask_root_too(rule)
-        for el in ask(rule, article, index) or (ask(rule, root, root_index) if again else []):
+        for el in _ask_on_page(rule, article, root, index, root_index):
             name = inline_text(el)
             if name and name not in authors:
                 authors.append(name)

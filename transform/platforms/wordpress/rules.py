@@ -72,10 +72,7 @@ def _bodies(node) -> list:
 
 def body_class(node) -> str:
     """string(/html/body/@class)"""
-    root = _root(node)
-    if root.tag != "html":
-        return ""
-    for body in root.iterchildren("body"):
+    for body in _bodies(node):
         cls = body.get("class")
         if cls is not None:
             return cls
